@@ -1,0 +1,13 @@
+"""skquantile: whole conditional distributions for tabular regression.
+
+- :class:`IncrementalQuantileRegressor`: univariate target, the ISQF head of
+  Park et al. (2022), trained on its closed-form CRPS.
+- :mod:`skquantile.metrics`: scoring rules and scorers (NumPy).
+- :mod:`skquantile.datasets`: synthetic data with known quantile functions.
+"""
+
+from ._incremental import IncrementalQuantileRegressor
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["IncrementalQuantileRegressor", "__version__"]

@@ -1,0 +1,448 @@
+"""IncrementalQuantileRegressor: the ISQF head on a neural network of X.
+
+The class holds the public methods; the maths is in
+:mod:`skquantile.distributions._isqf`, the head in :mod:`skquantile.nn._heads` and the
+shared training and prediction plumbing in :mod:`skquantile._base`. Every method
+evaluates the fitted head in standardised target units and maps the result back with
+the affine rule of isqf.md section 6.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from ._base import TRAINING_CONSTRAINTS, _DistributionRegressor
+from .distributions import open_uniform
+from .metrics._crps import _d2_from_scores, crps_reference
+from .nn import ISQFHead
+from .utils._sklearn_compat import Interval, InvalidParameterError
+from .utils._torch import torch_device
+from .utils._validation import (
+    check_alpha,
+    check_coverage,
+    check_knots,
+    check_n_draws,
+    check_targets,
+    seed_from,
+)
+
+__all__ = ["IncrementalQuantileRegressor"]
+
+
+class IncrementalQuantileRegressor(_DistributionRegressor):
+    r"""Whole conditional quantile function of a univariate target, never crossing.
+
+    A neural network of X outputs, for each row, the quantiles at fixed knot levels
+    (a first value plus strictly positive increments), spline weights between the
+    knots and two exponential tail rates: the incremental spline quantile function
+    (ISQF) of Park et al. (2022). Quantiles cannot cross for any weights. The network
+    is trained on the closed-form CRPS, a proper scoring rule for the whole
+    distribution, so one fit answers every level, CDF value, density, interval, mean
+    and sample.
+
+    Parameters
+    ----------
+    knots : int or array-like of shape (K,), default=19
+        Knot levels. An int K gives K evenly spaced levels ``k / (K + 1)`` (19 gives
+        0.05, 0.10, ..., 0.95); an array gives the levels themselves, strictly
+        increasing, inside (0, 1) and at least 0.001 apart.
+    n_pieces : int, default=3
+        Linear spline pieces per knot interval; 1 is the plain incremental quantile
+        function (linear interpolation between the knots).
+    hidden_layer_sizes : tuple of int, default=(128, 128)
+        Widths of the MLP trunk's hidden layers; ``()`` makes the head linear in X.
+    module : torch.nn.Module instance or class, default=None
+        Your own trunk, mapping a float tensor ``(batch, n_features)`` to features
+        ``(batch, m)``; the ISQF head is added on top. It is copied at ``fit`` and
+        never mutated. ``hidden_layer_sizes``, ``activation`` and ``dropout`` apply
+        only when it is None.
+    activation : {'relu', 'gelu', 'silu', 'tanh', 'elu', 'leaky_relu'}, default='relu'
+        Activation of the MLP trunk.
+    dropout : float, default=0.1
+        Dropout rate after each hidden activation of the MLP trunk.
+    max_epochs : int, default=500
+        Largest number of passes over the training rows.
+    batch_size : int or 'auto', default='auto'
+        Rows per optimiser step. ``'auto'`` uses ``n_train // 10`` clipped to
+        [8, 256], so small data still gets at least 10 steps per epoch.
+    learning_rate : float, default=1e-3
+        AdamW learning rate.
+    weight_decay : float, default=1e-4
+        AdamW weight decay on weight matrices (biases are not decayed). This is the
+        L2 penalty; it is not called ``alpha``, which names quantile levels here.
+    early_stopping : bool or 'auto', default='auto'
+        Hold out ``validation_fraction`` of the rows and stop when their CRPS stops
+        improving, restoring the best weights. ``'auto'`` turns it on when the
+        hold-out would have at least 200 rows (2,000 rows at the default fraction).
+    validation_fraction : float, default=0.1
+        Fraction of rows held out for early stopping.
+    n_iter_no_change : int or 'auto', default='auto'
+        Epochs without an improvement of at least ``tol`` before stopping. ``'auto'``
+        waits about 1,000 optimiser steps and at least 20 epochs.
+    tol : float, default=1e-4
+        Smallest improvement of the validation CRPS (standardised units) that counts.
+    device : str or torch.device, default='cpu'
+        Where to train and predict: ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ... The code
+        path is the same on every device.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seeds weight initialisation, dropout, batch shuffling and the validation
+        split, without reading or changing numpy's or torch's global RNG. None draws
+        a fresh seed from the operating system.
+    verbose : int, default=0
+        0 is silent; 1 prints one line per epoch (train and validation CRPS in the
+        units of y, and the epoch's duration).
+
+    Attributes
+    ----------
+    knot_levels_ : ndarray of shape (K,)
+        The knot levels used.
+    net_ : skorch.NeuralNet
+        The fitted network; ``net_.history`` is the training log.
+    n_iter_ : int
+        Number of epochs run.
+    y_loc_ : float
+        Location used to standardise y (its weighted mean).
+    y_scale_ : float
+        Scale used to standardise y (its weighted standard deviation).
+    standardizer_ : object
+        The X and y standardisation statistics.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when X has string column names.
+
+    See Also
+    --------
+    sklearn.ensemble.HistGradientBoostingRegressor : ``loss="quantile"`` fits one
+        model per level, and its quantiles may cross.
+    sklearn.linear_model.QuantileRegressor : linear, one level per model; its
+        ``alpha`` is an L1 penalty and its level is called ``quantile``.
+
+    Notes
+    -----
+    With knot levels :math:`x_1 < \dots < x_K`, knot values :math:`y_k`, spline
+    breakpoints :math:`(X_j, Y_j)` with slopes :math:`m_j` and tail rates
+    :math:`\beta_L, \beta_R`, the quantile function is
+
+    .. math::
+
+        q(\alpha) = \begin{cases}
+            y_1 + \ln(\alpha / x_1) / \beta_L & \alpha < x_1 \\
+            Y_j + m_j (\alpha - X_j) & X_j \le \alpha < X_{j+1} \\
+            y_K - \ln\big((1 - \alpha) / (1 - x_K)\big) / \beta_R & \alpha \ge x_K
+        \end{cases}
+
+    and the loss is :math:`\mathrm{CRPS}(F, y) = \int_0^1 2 \rho_\alpha(y - q(\alpha))
+    \, d\alpha`, in closed form. X is standardised inside (constant columns get scale
+    1) and y is standardised by its weighted mean and standard deviation; results are
+    mapped back, so ``q_y = y_loc_ + y_scale_ * q_z``.
+
+    Defaults were chosen with ``benchmarks/bench_univariate.py`` (see its output in
+    the changelog): 19 knots with 3 pieces (2 to 4 pieces and 9 to 21 knots made no
+    measurable difference), a 2 x 128 ReLU trunk with dropout 0.1 (the largest single
+    gain in accuracy and calibration), AdamW with learning rate 1e-3 and weight decay
+    1e-4. Small data keeps at least 10 optimiser steps per epoch and trains without a
+    validation split (a few dozen validation rows pick noisy epochs), which kept the
+    90% intervals of a few hundred rows calibrated.
+
+    In scikit-learn's :class:`~sklearn.linear_model.QuantileRegressor`, ``alpha`` is a
+    penalty; here ``alpha`` is always a quantile level in (0, 1).
+
+    References
+    ----------
+    .. [1] Park, Y., Maddix, D., Aubet, F.-X., Kan, K., Gasthaus, J. and Wang, Y.
+       (2022). Learning Quantile Functions without Quantile Crossing for
+       Distribution-free Time Series Forecasting. AISTATS 2022.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skquantile import IncrementalQuantileRegressor
+    >>> from skquantile.datasets import make_heteroscedastic
+    >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+    >>> model = IncrementalQuantileRegressor(max_epochs=3, random_state=0).fit(X, y)
+    >>> q = model.predict_quantile(X[:5], [0.05, 0.5, 0.95])
+    >>> q.shape
+    (5, 3)
+    >>> bool(np.all(np.diff(q, axis=1) >= 0))
+    True
+    >>> model.predict_interval(X[:5], coverage=0.9).shape
+    (5, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
+        "knots": [Interval(numbers.Integral, 2, None, closed="left"), "array-like"],
+        "n_pieces": [Interval(numbers.Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        knots=19,
+        n_pieces=3,
+        hidden_layer_sizes=(128, 128),
+        module=None,
+        activation="relu",
+        dropout=0.1,
+        max_epochs=500,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=1e-4,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change="auto",
+        tol=1e-4,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.knots = knots
+        self.n_pieces = n_pieces
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.module = module
+        self.activation = activation
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ head
+    def _check_head_params(self):
+        try:
+            self.knot_levels_ = check_knots(self.knots)
+        except ValueError as exc:
+            raise InvalidParameterError(
+                f"The 'knots' parameter is invalid: {exc}"
+            ) from exc
+
+    def _build_head(self, in_features):
+        levels = torch.as_tensor(self.knot_levels_, dtype=torch.float64)
+        return ISQFHead(in_features, levels, self.n_pieces)
+
+    # ------------------------------------------------------------- utilities
+    def _standardise(self, y):
+        return (y - self.y_loc_) / self.y_scale_
+
+    def _levels_call(self, X, levels, fn):
+        """Evaluate ``fn(dist, levels (rows, k))``; shapes by the type of levels."""
+        flat = np.atleast_1d(levels)
+        out = self._map_distribution(
+            X,
+            lambda d: fn(
+                d, torch.as_tensor(flat).to(d.gaps).expand(d.batch_shape + flat.shape)
+            ),
+        )
+        return out[:, 0] if np.ndim(levels) == 0 else out
+
+    def _targets_call(self, X, name, values, fn):
+        """Evaluate ``fn(dist, z (rows, m))`` at standardised targets."""
+        grid = check_targets(name, values, _num_samples(X))
+        out = self._map_distribution(X, fn, self._standardise(grid))
+        return out if np.ndim(values) == 2 else out[:, 0]
+
+    # ---------------------------------------------------------------- methods
+    def predict(self, X):
+        """Conditional median of y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The 0.5-quantile of each row's predicted distribution.
+        """
+        return self.predict_quantile(X, 0.5)
+
+    def predict_quantile(self, X, alpha):
+        """Conditional quantiles at the levels ``alpha``; they never cross.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        alpha : float or array-like of shape (n_levels,)
+            Quantile levels in the open interval (0, 1).
+
+        Returns
+        -------
+        quantiles : ndarray of shape (n_samples,) or (n_samples, n_levels)
+            ``(n_samples,)`` for a scalar ``alpha``, ``(n_samples, n_levels)`` for a
+            1-d ``alpha``; non-decreasing in ``alpha`` along each row.
+        """
+        check_is_fitted(self)
+        levels = check_alpha(alpha)
+        z = self._levels_call(X, levels, lambda d, a: d.quantile(a))
+        return self.y_loc_ + self.y_scale_ * z
+
+    def predict_cdf(self, X, y):
+        """Conditional CDF F(y | x), the exact inverse of :meth:`predict_quantile`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        y : float or array-like of shape (n_samples,) or (n_samples, m)
+            Where to evaluate: one value for all rows, one per row, or m per row (for
+            a grid shared by all rows pass ``np.broadcast_to(grid, (n_samples, m))``).
+
+        Returns
+        -------
+        cdf : ndarray of shape (n_samples,) or (n_samples, m)
+            Values in [0, 1]; ``(n_samples, m)`` only for a 2-d ``y``.
+        """
+        check_is_fitted(self)
+        return self._targets_call(X, "y", y, lambda d, z: d.cdf_last(z))
+
+    def predict_pdf(self, X, y):
+        """Conditional density f(y | x), right-continuous at spline breakpoints.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        y : float or array-like of shape (n_samples,) or (n_samples, m)
+            Where to evaluate, as in :meth:`predict_cdf`.
+
+        Returns
+        -------
+        pdf : ndarray of shape (n_samples,) or (n_samples, m)
+            Densities in the units of 1 / y.
+        """
+        check_is_fitted(self)
+        scale = self.y_scale_
+        return self._targets_call(
+            X, "y", y, lambda d, z: d.log_prob_last(z).exp() / scale
+        )
+
+    def predict_mean(self, X):
+        """Analytic conditional mean of y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        mean : ndarray of shape (n_samples,)
+            E[y | x], with the exponential tails integrated in closed form.
+        """
+        check_is_fitted(self)
+        return self.y_loc_ + self.y_scale_ * self._map_distribution(X, lambda d: d.mean)
+
+    def predict_interval(self, X, coverage=0.9):
+        """Central prediction intervals holding ``coverage`` of the predicted law.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        coverage : float or array-like of shape (k,), default=0.9
+            Mass of each interval, in the open interval (0, 1).
+
+        Returns
+        -------
+        intervals : ndarray of shape (n_samples, 2) or (n_samples, 2, k)
+            ``[:, 0]`` the lower bound (the (1 - coverage) / 2 quantile) and ``[:, 1]``
+            the upper bound; a third axis for a 1-d ``coverage``.
+        """
+        check_is_fitted(self)
+        mass = check_coverage(coverage)
+        lower = self.predict_quantile(X, (1 - mass) / 2)
+        upper = self.predict_quantile(X, (1 + mass) / 2)
+        return np.stack([lower, upper], axis=1)
+
+    def sample(self, X, n_samples=1, random_state=None):
+        """Draws from each row's predicted distribution (inverse transform).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        n_samples : int, default=1
+            Number of draws per row (written n_draws in shapes).
+        random_state : int, RandomState instance, Generator or None, default=None
+            Seed of the draws; global RNG states are not touched.
+
+        Returns
+        -------
+        draws : ndarray of shape (n_samples, n_draws)
+            Independent draws; the uniform levels lie strictly inside (0, 1), so
+            every draw is finite.
+        """
+        check_is_fitted(self)
+        n_draws = check_n_draws(n_samples)
+        device = torch_device(self.net_.device)
+        generator = torch.Generator(device=device).manual_seed(seed_from(random_state))
+
+        def draw(d):
+            u = open_uniform(
+                d.batch_shape + (n_draws,), d.gaps.dtype, device, generator
+            )
+            return d.quantile(u)
+
+        return self.y_loc_ + self.y_scale_ * self._map_distribution(X, draw)
+
+    def crps(self, X, y):
+        """Closed-form CRPS of each row's predicted distribution at its y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        y : array-like of shape (n_samples,)
+            Observed targets.
+
+        Returns
+        -------
+        crps : ndarray of shape (n_samples,)
+            CRPS in the units of y; lower is better.
+        """
+        check_is_fitted(self)
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim != 1:
+            raise ValueError(
+                f"y must be a 1-d array of one target per row; got shape {y.shape}."
+            )
+        scale = self.y_scale_
+        return self._targets_call(X, "y", y, lambda d, z: scale * d.crps_last(z))
+
+    def score(self, X, y, sample_weight=None):
+        """D² CRPS skill: 1 - sum CRPS(model) / sum CRPS(empirical distribution of y).
+
+        1 is perfect, 0 is no better than the unconditional forecast (ignoring X);
+        higher is better, so model selection tunes a proper scoring rule.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        y : array-like of shape (n_samples,)
+            Observed targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights, also of the reference distribution.
+
+        Returns
+        -------
+        score : float
+            The D² CRPS skill score.
+        """
+        scores = self.crps(X, y)
+        reference = crps_reference(y, sample_weight=sample_weight)
+        return _d2_from_scores(scores, reference, sample_weight)

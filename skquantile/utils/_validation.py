@@ -1,0 +1,159 @@
+"""Validation of method arguments (levels, coverages, targets, knots, seeds).
+
+Each check raises a ``ValueError`` that names the argument, states the rule, echoes
+the first bad value (with its index for arrays) and hints at the fix.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "check_alpha",
+    "check_coverage",
+    "check_knots",
+    "check_n_draws",
+    "check_targets",
+    "seed_from",
+]
+
+# Smallest distance between two knot levels: closer knots make the spline pieces
+# between them narrower than float32 can resolve against the level itself.
+MIN_KNOT_SPACING = 1e-3
+
+
+def _first_bad(values: NDArray, bad: NDArray) -> tuple[float, str]:
+    index = np.argwhere(bad)[0]
+    where = f" at index {tuple(int(i) for i in index)}" if values.ndim else ""
+    return float(values[tuple(index)]), where
+
+
+def _open_unit(name: str, values: ArrayLike, hint: str) -> NDArray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim > 1:
+        raise ValueError(
+            f"{name} must be a scalar or a 1-d array; got an array of shape {arr.shape}."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty.")
+    bad = ~((arr > 0) & (arr < 1))
+    if bad.any():
+        value, where = _first_bad(arr, bad)
+        extra = ""
+        if np.isfinite(value) and 1 < value < 100:
+            extra = f" Levels are fractions: did you mean {value / 100!r}?"
+        raise ValueError(
+            f"{name} must lie in the open interval (0, 1); got {value!r}{where}. "
+            f"{hint}{extra}"
+        )
+    return arr
+
+
+def check_alpha(alpha: ArrayLike) -> NDArray:
+    """Quantile level(s) in the open interval (0, 1): a float or a 1-d float array."""
+    return _open_unit(
+        "alpha", alpha, "Use a level such as 0.001 or 0.999 for an extreme quantile."
+    )
+
+
+def check_coverage(coverage: ArrayLike) -> NDArray:
+    """Central-interval mass(es) in the open interval (0, 1)."""
+    return _open_unit("coverage", coverage, "Use for example coverage=0.9.")
+
+
+def check_knots(knots: int | ArrayLike) -> NDArray:
+    """Knot levels: K evenly spaced levels for an int K >= 2, else the given levels.
+
+    Levels must be strictly increasing, inside (0, 1) and at least
+    ``MIN_KNOT_SPACING`` apart.
+    """
+    if isinstance(knots, numbers.Integral) and not isinstance(knots, bool):
+        if knots < 2:
+            raise ValueError(f"knots must be at least 2; got {int(knots)!r}.")
+        return np.arange(1, knots + 1, dtype=np.float64) / (knots + 1)
+    levels = np.asarray(knots, dtype=np.float64)
+    if levels.ndim != 1 or levels.size < 2:
+        raise ValueError(
+            "knots must be an int >= 2 or a 1-d array of at least 2 levels; "
+            f"got shape {levels.shape}."
+        )
+    _open_unit("knots", levels, "Knot levels are quantile levels such as 0.05.")
+    steps = np.diff(levels)
+    bad = steps < MIN_KNOT_SPACING
+    if bad.any():
+        i = int(np.argwhere(bad)[0, 0])
+        rule = "strictly increasing" if steps[i] <= 0 else "at least 0.001 apart"
+        raise ValueError(
+            f"knots must be {rule}; got {float(levels[i])!r} at index {i} followed by "
+            f"{float(levels[i + 1])!r}. Sort the levels and drop repeats."
+        )
+    return levels
+
+
+def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
+    """Evaluation points for ``predict_cdf``-like methods: scalar, (n,) or (n, m).
+
+    Returns a float64 array of shape (n, m) and whether the input had no m axis.
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 0:
+        arr = np.full((n_samples, 1), float(arr))
+    elif arr.ndim == 1:
+        if arr.shape[0] != n_samples:
+            raise ValueError(
+                f"{name} must be a scalar, or have one value per row of X "
+                f"({n_samples}); got shape {arr.shape}."
+            )
+        arr = arr[:, None]
+    elif arr.ndim == 2:
+        if arr.shape[0] != n_samples:
+            raise ValueError(
+                f"{name} of shape (n_samples, m) must have n_samples = {n_samples} "
+                f"rows, as X has; got shape {arr.shape}. For a grid shared by all "
+                f"rows pass np.broadcast_to(grid, ({n_samples}, len(grid)))."
+            )
+    else:
+        raise ValueError(
+            f"{name} must be a scalar, a 1-d or a 2-d array; got shape {arr.shape}."
+        )
+    bad = np.isnan(arr)
+    if bad.any():
+        _, where = _first_bad(arr, bad)
+        raise ValueError(f"{name} must not contain NaN; got NaN{where}.")
+    return arr
+
+
+def check_n_draws(n_samples: object) -> int:
+    """The number of draws per row, an int >= 1."""
+    if not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool):
+        raise ValueError(f"n_samples must be an int >= 1; got {n_samples!r}.")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be an int >= 1; got {int(n_samples)!r}.")
+    return int(n_samples)
+
+
+def seed_from(random_state: object) -> int:
+    """A 63-bit seed from None, an int, a RandomState or a Generator.
+
+    None draws from OS entropy; neither numpy's global state nor torch's is touched.
+    """
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(2, np.uint64)[0] >> 1)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63 - 1))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, numbers.Integral) and not isinstance(
+        random_state, bool
+    ):
+        return int(
+            np.random.SeedSequence(int(random_state)).generate_state(2, np.uint64)[0]
+            >> 1
+        )
+    raise ValueError(
+        "random_state must be None, an int, a numpy RandomState or a numpy Generator; "
+        f"got {random_state!r}."
+    )
