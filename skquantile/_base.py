@@ -159,7 +159,6 @@ class _Standardizer:
         var = float(np.average((y - y_loc) ** 2, weights=sample_weight))
         y_scale = math.sqrt(var)
         if y_scale <= CONSTANT_Y_RTOL * abs(y_loc) or y_scale == 0:
-            y_loc = float(np.median(y))
             y_scale = CONSTANT_Y_SCALE * (abs(y_loc) if y_loc != 0 else 1.0)
         return cls(x_mean, x_scale, y_loc, y_scale)
 
@@ -226,6 +225,7 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
             reset=reset,
             y_numeric=True,
             dtype=np.float64,
+            order="C",
             ensure_min_samples=2,
         )
         sample_weight = _check_sample_weight(
@@ -240,7 +240,7 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
 
     def _validate_X(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        X = validate_data(self, X, reset=False, dtype=np.float64, order="C")
         return self.standardizer_.transform_X(X, np.float64)
 
     def __sklearn_is_fitted__(self):

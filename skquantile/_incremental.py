@@ -117,9 +117,9 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
 
     See Also
     --------
-    sklearn.ensemble.HistGradientBoostingRegressor : ``loss="quantile"`` fits one
-        model per level, and its quantiles may cross.
-    sklearn.linear_model.QuantileRegressor : linear, one level per model; its
+    sklearn.ensemble.HistGradientBoostingRegressor : With ``loss="quantile"``, one
+        model per level, whose quantiles may cross.
+    sklearn.linear_model.QuantileRegressor : Linear, one level per model; its
         ``alpha`` is an L1 penalty and its level is called ``quantile``.
 
     Notes
@@ -369,7 +369,7 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         return np.stack([lower, upper], axis=1)
 
     def sample(self, X, n_samples=1, random_state=None):
-        """Draws from each row's predicted distribution (inverse transform).
+        """Draw from each row's predicted distribution (inverse transform).
 
         Parameters
         ----------

@@ -9,7 +9,13 @@ Profiles, picked by ``SKQUANTILE_HYPOTHESIS_PROFILE`` (default ``ci``):
 
 import os
 
+import torch
 from hypothesis import settings
+
+# The suite fits many tiny networks: with batches of a few rows, intra-op threads
+# only add synchronisation (8x slower on a loaded 2-core machine, measured), so the
+# tests run torch single-threaded. The library itself never changes this setting.
+torch.set_num_threads(1)
 
 settings.register_profile(
     "ci", derandomize=True, database=None, deadline=None, print_blob=True

@@ -151,7 +151,7 @@ class ISQF(Distribution):
         Xj, Yj, Yj1 = X.gather(-1, j), Y.gather(-1, j), Y.gather(-1, j + 1)
         mj = self._expand(self.slope, a_c).gather(-1, j)
         interior = torch.minimum(torch.maximum(Yj + mj * (a_c - Xj), Yj), Yj1)
-        left = y1 + (torch.log(alpha.clamp(max=x1)) - torch.log(x1)) / bl
+        left = y1 + torch.log(alpha.clamp(max=x1) / x1) / bl
         right_log = torch.log1p(-alpha.clamp(min=xK)) - torch.log1p(-xK)
         right = yK - right_log / br
         return torch.where(alpha < x1, left, torch.where(alpha >= xK, right, interior))

@@ -8,7 +8,7 @@ __all__ = ["crps_scorer"]
 
 
 def crps_scorer(estimator, X, y):
-    """Minus the mean closed-form CRPS of a fitted distributional estimator.
+    """Score a fitted distributional estimator by minus its mean closed-form CRPS.
 
     Parameters
     ----------

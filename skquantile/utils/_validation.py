@@ -99,6 +99,10 @@ def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
     Returns a float64 array of shape (n, m) and whether the input had no m axis.
     """
     arr = np.asarray(values, dtype=np.float64)
+    bad = np.isnan(arr)
+    if bad.any():
+        _, where = _first_bad(arr, bad)
+        raise ValueError(f"{name} must not contain NaN; got NaN{where}.")
     if arr.ndim == 0:
         arr = np.full((n_samples, 1), float(arr))
     elif arr.ndim == 1:
@@ -119,10 +123,6 @@ def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
         raise ValueError(
             f"{name} must be a scalar, a 1-d or a 2-d array; got shape {arr.shape}."
         )
-    bad = np.isnan(arr)
-    if bad.any():
-        _, where = _first_bad(arr, bad)
-        raise ValueError(f"{name} must not contain NaN; got NaN{where}.")
     return arr
 
 
