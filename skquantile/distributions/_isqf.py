@@ -77,32 +77,39 @@ class ISQF(Distribution):
         if (weights_x is None) != (weights_y is None):
             raise ValueError("weights_x and weights_y must both be given or both None.")
         batch_shape = gaps.shape[:-1]
-        if weights_x is None:
-            weights_x = torch.ones(batch_shape + (x.shape[0] - 1, 1), dtype=dtype)
-            weights_x = weights_x.to(device)
-            weights_y = weights_x
         self.knot_levels = x
         self.first_value = first_value
         self.gaps = gaps
         self.beta_left = beta_left
         self.beta_right = beta_right
-        self.n_pieces = weights_x.shape[-1]
+        self.n_pieces = 1 if weights_x is None else weights_x.shape[-1]
         self._build_breakpoints(first_value, gaps, weights_x, weights_y)
         super().__init__(batch_shape, torch.Size(), validate_args=validate_args)
 
     def _build_breakpoints(
-        self, first: Tensor, gaps: Tensor, wx: Tensor, wy: Tensor
+        self, first: Tensor, gaps: Tensor, wx: Tensor | None, wy: Tensor | None
     ) -> None:
-        """Derive knot values ``y`` and breakpoints ``X``, ``Y`` (B + (J + 1,))."""
+        """Derive knot values ``y`` and breakpoints ``X``, ``Y`` (B + (J + 1,)).
+
+        With P = 1 (no weights) the breakpoints are the knots themselves: the same
+        values the general path gives with unit weights, without per-row work.
+        """
         x = self.knot_levels
         y = torch.cat([first.unsqueeze(-1), first.unsqueeze(-1) + gaps.cumsum(-1)], -1)
+        self.knot_values = y
+        if wx is None or wy is None:
+            self.X = x.expand(y.shape)
+            self.Y = y
+            self.dx = (x[1:] - x[:-1]).expand(gaps.shape)
+            self.dy = gaps
+            self.slope = self.dy / self.dx
+            return
         dx = wx * (x[1:] - x[:-1]).unsqueeze(-1)  # B + (K - 1, P)
         dy = wy * gaps.unsqueeze(-1)
         X = _exclusive_cumsum(dx).add(x[:-1].unsqueeze(-1)).minimum(x[1:].unsqueeze(-1))
         Y = _exclusive_cumsum(dy).add(y[..., :-1].unsqueeze(-1))
         Y = Y.minimum(y[..., 1:].unsqueeze(-1))
         last_x = x[-1:].expand(X.shape[:-2] + (1,))
-        self.knot_values = y
         self.X = torch.cat([X.flatten(-2), last_x], -1)
         self.Y = torch.cat([Y.flatten(-2), y[..., -1:]], -1)
         self.dx = dx.flatten(-2)
@@ -180,7 +187,9 @@ class ISQF(Distribution):
         y1, yK, _, _ = self._params_last()
         f_left, s_right = self._tail_masses(z)
         interior, _ = self._interior_cdf(z)
-        return torch.where(z < y1, f_left, torch.where(z >= yK, 1 - s_right, interior))
+        # 1 - (1 - x_K) can round below x_K (when x_K < 1/2): keep F(y_K) >= F(y_K^-).
+        right = torch.maximum(1 - s_right, self._xK)
+        return torch.where(z < y1, f_left, torch.where(z >= yK, right, interior))
 
     def log_prob_last(self, z: Tensor) -> Tensor:
         """Log density ln f(z), levels-last layout (right-continuous at breakpoints)."""
@@ -262,7 +271,7 @@ class ISQF(Distribution):
 
     # ------------------------------------------------- torch-convention methods
     def _to_last(self, value: Tensor) -> tuple[Tensor, torch.Size]:
-        """Broadcast ``value`` to ``sample_shape + batch_shape`` and move samples last."""
+        """Broadcast ``value`` to sample + batch shape; move the sample axes last."""
         value = torch.as_tensor(value, dtype=self.gaps.dtype, device=self.gaps.device)
         nb = len(self.batch_shape)
         shape = torch.broadcast_shapes(value.shape, self.batch_shape)
@@ -293,7 +302,7 @@ class ISQF(Distribution):
 
     def rsample(
         self,
-        sample_shape: torch.Size | tuple = torch.Size(),
+        sample_shape: torch.Size | tuple = (),
         generator: torch.Generator | None = None,
     ) -> Tensor:
         """Inverse-transform draws, with levels strictly inside (0, 1)."""
@@ -303,7 +312,7 @@ class ISQF(Distribution):
 
     def sample(
         self,
-        sample_shape: torch.Size | tuple = torch.Size(),
+        sample_shape: torch.Size | tuple = (),
         generator: torch.Generator | None = None,
     ) -> Tensor:
         with torch.no_grad():

@@ -35,7 +35,8 @@ def _open_unit(name: str, values: ArrayLike, hint: str) -> NDArray:
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim > 1:
         raise ValueError(
-            f"{name} must be a scalar or a 1-d array; got an array of shape {arr.shape}."
+            f"{name} must be a scalar or a 1-d array; "
+            f"got an array of shape {arr.shape}."
         )
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty.")
