@@ -166,7 +166,9 @@ class _Standardizer:
         return ((X - self.x_mean) / self.x_scale).astype(dtype, copy=False)
 
     def transform_y(self, y, dtype=np.float32):
-        return ((y - self.y_loc) / self.y_scale).astype(dtype, copy=False)
+        # An overflow to inf here is caught by the training loop's finiteness check.
+        with np.errstate(over="ignore"):
+            return ((y - self.y_loc) / self.y_scale).astype(dtype, copy=False)
 
 
 @dataclass

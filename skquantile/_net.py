@@ -43,7 +43,7 @@ class _DistributionNet(NeuralNet):
         if training and not bool(torch.isfinite(loss)):
             epoch = len(self.history)
             raise RuntimeError(
-                f"The training loss became non-finite ({float(loss)!r}) at epoch "
+                f"The training loss became non-finite ({loss.item()!r}) at epoch "
                 f"{epoch}. Try a lower learning_rate (got {self.lr!r}), or check "
                 "that y holds no extreme outliers; the estimator was left as it was "
                 "before this call."

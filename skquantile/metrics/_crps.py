@@ -76,7 +76,7 @@ def crps_ensemble(y_true, y_pred, *, estimator="nrg", sample_weight=None):
     y_pred : array-like of shape (n_samples, n_draws)
         Draws from each row's forecast.
     estimator : {"nrg", "fair"}, default="nrg"
-        ``"nrg"`` averages |X - X'| over all m² pairs (the plain definition over the
+        ``"nrg"`` averages ``|X - X'|`` over all m² pairs (the plain definition over the
         empirical ensemble, as properscoring computes it); ``"fair"`` over the
         m (m - 1) distinct pairs, unbiased for the CRPS of the law the draws come from.
     sample_weight : array-like of shape (n_samples,), default=None
