@@ -44,10 +44,14 @@ from .utils._validation import seed_from
 
 __all__ = ["TRAINING_CONSTRAINTS", "_DistributionRegressor"]
 
-# Early stopping turns on ('auto') once the validation split holds this many rows:
-# with fewer, the validation CRPS is too noisy to pick an epoch (measured in
-# benchmarks/bench_univariate.py: smaller splits stopped at the N(0, 1) start).
+# early_stopping='auto' keeps the early-stopped weights once the validation split
+# holds this many rows ...
 MIN_VALID_ROWS = 200
+# ... and on smaller data (down to this many validation rows) uses the split only to
+# pick the number of epochs, then refits on all rows for that many epochs. Training
+# small data for a fixed budget instead overfitted: 500 epochs on the 442 diabetes
+# rows covered 0.48 of the rows with nominal 90% intervals (measured).
+MIN_REFIT_VALID_ROWS = 5
 # batch_size='auto' aims at this many optimiser steps per epoch on small data ...
 STEPS_PER_EPOCH = 10
 # ... within these bounds on the batch size.
@@ -176,20 +180,25 @@ class _TrainingPlan:
     batch_size: int
     early_stopping: bool
     patience: int
+    refit: bool = False
 
 
 def _training_plan(est, n_samples: int) -> _TrainingPlan:
     """Translate the scikit-learn training parameters for ``n_samples`` rows.
 
-    Early stopping ('auto') turns on when the validation split would hold at least
-    ``MIN_VALID_ROWS`` rows. ``batch_size='auto'`` gives about ``STEPS_PER_EPOCH``
+    Early stopping ('auto') keeps the early-stopped weights when the validation
+    split would hold at least ``MIN_VALID_ROWS`` rows; with at least
+    ``MIN_REFIT_VALID_ROWS`` it picks the epoch count on the split and refits on all
+    rows (``refit``). ``batch_size='auto'`` gives about ``STEPS_PER_EPOCH``
     optimiser steps per epoch, within [MIN_AUTO_BATCH, MAX_AUTO_BATCH] rows.
     ``n_iter_no_change='auto'`` waits about ``PATIENCE_STEPS`` steps, at least
     ``MIN_PATIENCE_EPOCHS`` epochs.
     """
     n_valid = int(est.validation_fraction * n_samples)
+    refit = False
     if est.early_stopping == "auto":
-        early = n_valid >= MIN_VALID_ROWS
+        early = n_valid >= MIN_REFIT_VALID_ROWS and n_samples - n_valid >= 1
+        refit = early and n_valid < MIN_VALID_ROWS
     else:
         early = bool(est.early_stopping) and n_valid >= 1 and n_samples - n_valid >= 1
     n_train = n_samples - n_valid if early else n_samples
@@ -202,7 +211,7 @@ def _training_plan(est, n_samples: int) -> _TrainingPlan:
         patience = max(MIN_PATIENCE_EPOCHS, -(-PATIENCE_STEPS // steps))
     else:
         patience = int(est.n_iter_no_change)
-    return _TrainingPlan(batch, early, patience)
+    return _TrainingPlan(batch, early, patience, refit)
 
 
 class _DistributionRegressor(RegressorMixin, BaseEstimator):
@@ -288,14 +297,33 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
             train, valid = self._split(X, y, w, scaler, plan, seed)
             net.set_params(train_split=predefined_split(valid) if valid else None)
             self._run(net, train, seed, epochs=None)
+            if plan.refit:
+                net, seed = self._refit_all_rows(X, y, w, scaler, net)
         except BaseException:
             self._forget_fit()
             raise
-        if plan.early_stopping:
+        if plan.early_stopping and not plan.refit:
             # Later partial_fit calls train on all their rows, without a split.
             net.set_params(train_split=None, callbacks__early_stopping=None)
         self._set_fitted(net, scaler, seed)
         return self
+
+    def _refit_all_rows(self, X, y, w, scaler, selection_net):
+        """Train afresh on all rows for the epoch count the hold-out selected."""
+        losses = selection_net.history[:, "valid_loss"]
+        best = int(np.argmin(losses)) + 1
+        if self.verbose:
+            print(
+                f"Refitting on all {X.shape[0]} rows for {best} epochs, the count "
+                "chosen on the hold-out."
+            )
+        plan = _training_plan(self, X.shape[0])
+        plan.early_stopping = False
+        net, seed = self._new_net(X.shape[1], scaler, plan)
+        net.set_params(max_epochs=best)
+        train, _ = self._split(X, y, w, scaler, plan, seed)
+        self._run(net, train, seed, epochs=None)
+        return net, seed
 
     def partial_fit(self, X, y, sample_weight=None):
         """One pass over (X, y), keeping the optimiser state.
@@ -465,12 +493,15 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         Xs = self._validate_X(X)
         device = torch_device(self.net_.device)
         module = copy.deepcopy(self.net_.module_).to(torch.float64).eval()
-        outs = []
+        out = None
         with torch.no_grad():
             for start in range(0, Xs.shape[0], PREDICT_CHUNK):
                 rows = slice(start, start + PREDICT_CHUNK)
                 xb = torch.as_tensor(Xs[rows], device=device)
                 dist = module.distribution(module(xb))
                 args = [torch.as_tensor(a[rows], device=device) for a in row_args]
-                outs.append(fn(dist, *args).cpu())
-        return torch.cat(outs).numpy().astype(np.float64, copy=False)
+                chunk = fn(dist, *args).cpu().numpy()
+                if out is None:
+                    out = np.empty((Xs.shape[0],) + chunk.shape[1:], dtype=np.float64)
+                out[rows] = chunk
+        return out

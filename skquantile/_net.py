@@ -39,7 +39,9 @@ class _DistributionNet(NeuralNet):
         scores = self.module_.score(raw, y_true.to(raw.dtype))
         weights = X["sample_weight"]
         weights = to_tensor(weights, device=self.device).to(raw.dtype)
-        loss = (weights * scores).sum() / weights.sum()
+        # A batch may hold only zero-weight rows: its loss is then 0, not 0 / 0.
+        total = weights.sum().clamp(min=torch.finfo(raw.dtype).tiny)
+        loss = (weights * scores).sum() / total
         if training and not bool(torch.isfinite(loss)):
             epoch = len(self.history)
             raise RuntimeError(

@@ -231,10 +231,25 @@ def test_sample_weight_moves_the_distribution():
 
 def test_verbose_prints_one_line_per_epoch(data, capsys):
     X, y = data
-    IncrementalQuantileRegressor(**{**FAST, "max_epochs": 3, "verbose": 1}).fit(X, y)
+    params = {**FAST, "max_epochs": 3, "verbose": 1, "early_stopping": False}
+    IncrementalQuantileRegressor(**params).fit(X, y)
     out = capsys.readouterr().out
     assert "train_crps" in out
     assert len(re.findall(r"^\s+\d+\s+\d", out, flags=re.M)) == 3
+
+
+def test_small_data_refits_on_all_rows_for_the_chosen_epochs(data, capsys):
+    X, y = data
+    params = {**FAST, "max_epochs": 40, "verbose": 1}
+    model = IncrementalQuantileRegressor(**params).fit(X, y)
+    out = capsys.readouterr().out
+    # The selection run logs 4 columns (with valid_crps), the refit 3.
+    selection = re.findall(r"^\s+(\d+)\s+\S+\s+(\S+)\s+\S+$", out, re.M)
+    assert f"Refitting on all 300 rows for {model.n_iter_} epochs" in out
+    valid = [float(v) for _, v in selection]
+    best = int(np.argmin(valid)) + 1
+    assert model.n_iter_ == best
+    assert "valid_loss" not in model.net_.history[-1]
 
 
 def test_early_stopping_stops_and_restores_best(data):

@@ -163,6 +163,33 @@ class ISQF(Distribution):
         right = yK - right_log / br
         return torch.where(alpha < x1, left, torch.where(alpha >= xK, right, interior))
 
+    def quantile_shared(self, alpha: Tensor) -> Tensor:
+        """Quantiles at levels shared by every batch element: (S,) -> B + (S,).
+
+        The same values as ``quantile(alpha.expand(batch_shape + (S,)))``. With
+        P = 1 the breakpoints are the knots, so each level's piece and tail branch
+        are found once for all rows and every row needs only a few fused passes.
+        """
+        if self.n_pieces > 1 or alpha.ndim != 1:
+            return self.quantile(alpha.expand(self.batch_shape + alpha.shape))
+        x = self.knot_levels
+        x1, xK = x[0], x[-1]
+        a_c = alpha.clamp(x1, xK)
+        j = (torch.searchsorted(x, a_c, right=True) - 1).clamp(0, x.shape[0] - 2)
+        Yj, Yj1 = self.Y[..., j], self.Y[..., j + 1]
+        out = torch.minimum(
+            torch.maximum(Yj + self.slope[..., j] * (a_c - x[j]), Yj), Yj1
+        )
+        y1, yK, bl, br = self._params_last()
+        left = alpha < x1
+        if bool(left.any()):
+            out[..., left] = y1 + torch.log(alpha[left] / x1) / bl
+        right = alpha >= xK
+        if bool(right.any()):
+            right_log = torch.log1p(-alpha[right]) - torch.log1p(-xK)
+            out[..., right] = yK - right_log / br
+        return out
+
     def _tail_masses(self, z: Tensor) -> tuple[Tensor, Tensor]:
         """F_L(z) = min(F, x_1) and S_R(z) = min(1 - F, 1 - x_K), overflow-safe."""
         y1, yK, bl, br = self._params_last()

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from skquantile.distributions import ISQF, open_uniform
-from skquantile.nn import isqf_domain_map
+from skquantile.nn import isqf_domain_map, isqf_head_width
 
 from ..strategies import HeadCase, edge_head, head_width, isqf_heads
 from . import _reference as ref
@@ -965,3 +965,19 @@ def test_constructor_errors():
             one,
             torch.ones(2, 1, 1, dtype=F64),
         )
+
+
+@pytest.mark.parametrize("n_pieces", [1, 3])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_quantile_shared_equals_quantile(n_pieces, dtype):
+    """The shared-levels fast path gives bit-identical values, tails included."""
+    levels = torch.tensor([0.05, 0.2, 0.5, 0.8, 0.95], dtype=torch.float64)
+    gen = torch.Generator().manual_seed(5)
+    width = isqf_head_width(5, n_pieces)
+    raw = (1.5 * torch.randn(7, width, generator=gen, dtype=torch.float64)).to(dtype)
+    dist = isqf_domain_map(raw, levels.to(dtype), n_pieces)
+    alpha = torch.tensor(
+        [1e-9, 0.01, 0.05, 0.1, 0.5, 0.7, 0.95, 0.99, 1 - 1e-7], dtype=dtype
+    )
+    expected = dist.quantile(alpha.expand(7, -1))
+    assert torch.equal(dist.quantile_shared(alpha), expected)
