@@ -28,10 +28,15 @@ import torch
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch.callbacks import EarlyStopping
-from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
-from ._net import _BatchIterator, _DistributionNet, _silent, _TargetUnitsLog
+from ._net import (
+    _BatchIterator,
+    _DistributionNet,
+    _silent,
+    _TargetUnitsLog,
+    _TensorDataset,
+)
 from .nn import ACTIVATIONS, MLP, DistributionNetwork
 from .utils._sklearn_compat import (
     Interval,
@@ -453,17 +458,17 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         return int(out.shape[1])
 
     def _split(self, X, y, w, scaler, plan, seed):
-        """Standardised float32 skorch datasets: (train, valid or None)."""
+        """Standardised float32 datasets: (train, valid or None)."""
         Xs, ys = scaler.transform_X(X), scaler.transform_y(y)
         ws = w.astype(np.float32)
         if plan is None or not plan.early_stopping:
-            return Dataset({"X": Xs, "sample_weight": ws}, ys), None
+            return _TensorDataset(Xs, ys, ws), None
         n_valid = int(self.validation_fraction * X.shape[0])
         order = np.random.RandomState((seed + 1) % 2**32).permutation(X.shape[0])
         valid, train = order[:n_valid], order[n_valid:]
         return (
-            Dataset({"X": Xs[train], "sample_weight": ws[train]}, ys[train]),
-            Dataset({"X": Xs[valid], "sample_weight": ws[valid]}, ys[valid]),
+            _TensorDataset(Xs[train], ys[train], ws[train]),
+            _TensorDataset(Xs[valid], ys[valid], ws[valid]),
         )
 
     def _run(self, net, train, seed, epochs):
