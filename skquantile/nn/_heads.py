@@ -73,12 +73,14 @@ def isqf_domain_map(raw: Tensor, knot_levels: Tensor, n_pieces: int) -> ISQF:
     # One split rather than six slices: its backward is a single concatenation,
     # where each slice's backward would zero-fill a full-width gradient.
     n_spline = (k - 1) * n_pieces if n_pieces > 1 else 0
-    first, gap_raw, tails, x_logits, y_logits = raw.split(
-        [1, k - 1, 2, n_spline, n_spline], dim=-1
+    # The gap and tail logits are adjacent: one softplus serves both.
+    first, positive_raw, x_logits, y_logits = raw.split(
+        [1, k + 1, n_spline, n_spline], dim=-1
     )
     first = first.squeeze(-1)
-    gaps = softplus(gap_raw) + EPS_GAP
-    beta_left, beta_right = (softplus(tails) + EPS_BETA).unbind(-1)
+    positive = softplus(positive_raw)
+    gaps = positive[..., : k - 1] + EPS_GAP
+    beta_left, beta_right = (positive[..., k - 1 :] + EPS_BETA).unbind(-1)
     weights_x = weights_y = None
     if n_pieces > 1:
         shape = raw.shape[:-1] + (k - 1, n_pieces)
