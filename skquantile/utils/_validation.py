@@ -97,7 +97,7 @@ def check_knots(knots: int | ArrayLike) -> NDArray:
 def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
     """Evaluation points for ``predict_cdf``-like methods: scalar, (n,) or (n, m).
 
-    Returns a float64 array of shape (n, m) and whether the input had no m axis.
+    Returns a float64 array of shape (n, m); callers restore the input's shape.
     """
     arr = np.asarray(values, dtype=np.float64)
     bad = np.isnan(arr)
