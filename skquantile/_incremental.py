@@ -23,6 +23,7 @@ from .utils._sklearn_compat import Interval, InvalidParameterError
 from .utils._torch import torch_device
 from .utils._validation import (
     check_alpha,
+    check_alpha_rows,
     check_coverage,
     check_knots,
     check_n_draws,
@@ -278,18 +279,24 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         ----------
         X : array-like of shape (n_samples, n_features)
             Input rows.
-        alpha : float or array-like of shape (n_levels,)
-            Quantile levels in the open interval (0, 1).
+        alpha : float or array-like of shape (n_levels,) or (n_samples, n_levels)
+            Quantile levels in the open interval (0, 1): shared by all rows (a
+            scalar or a 1-d array), or a 2-d array giving each row its own levels
+            (for example a service level per product).
 
         Returns
         -------
         quantiles : ndarray of shape (n_samples,) or (n_samples, n_levels)
             ``(n_samples,)`` for a scalar ``alpha``, ``(n_samples, n_levels)`` for a
-            1-d ``alpha``; non-decreasing in ``alpha`` along each row.
+            1-d or 2-d ``alpha``; non-decreasing in ``alpha`` along each row.
         """
         check_is_fitted(self)
-        levels = check_alpha(alpha)
+        levels = check_alpha_rows(alpha, _num_samples(X))
         loc, scale = self.y_loc_, self.y_scale_
+        if levels.ndim == 2:
+            return self._map_distribution(
+                X, lambda d, a: d.quantile(a).mul_(scale).add_(loc), levels
+            )
         return self._levels_call(
             X, levels, lambda d, a: d.quantile_shared(a).mul_(scale).add_(loc)
         )
@@ -371,6 +378,162 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         lower = self.predict_quantile(X, (1 - mass) / 2)
         upper = self.predict_quantile(X, (1 + mass) / 2)
         return np.stack([lower, upper], axis=1)
+
+    def predict_expected_excess(self, X, threshold):
+        r"""Expected excess over a threshold, :math:`E[(Y - t)_+ \mid x]`, closed form.
+
+        With y a demand and t a stock, this is the expected lost sales.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        threshold : float or array-like of shape (n_samples,) or (n_samples, m)
+            The threshold t: one for all rows, one per row, or m per row.
+
+        Returns
+        -------
+        excess : ndarray of shape (n_samples,) or (n_samples, m)
+            Non-negative, non-increasing in t, in the units of y; ``(n_samples, m)``
+            only for a 2-d ``threshold``.
+
+        See Also
+        --------
+        predict_expected_shortfall : The mean of y above one of its quantiles.
+
+        Notes
+        -----
+        :math:`\Pi(t) = \int_{F(t)}^1 (q(\alpha) - t)\, d\alpha =
+        \int_t^\infty (1 - F(u))\, du`, summed exactly over the spline pieces and
+        the exponential tails (for :math:`t \ge y_K` it is
+        :math:`(1 - F(t)) / \beta_R`). The expected leftover stock is
+        :math:`E[(t - Y)_+] = \Pi(t) - E[Y] + t`, so with ``predict_mean`` the
+        expected cost of any stock is exact too.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(max_epochs=3, random_state=0)
+        >>> model = model.fit(X, y)
+        >>> stock = model.predict_quantile(X[:3], 0.95)
+        >>> lost = model.predict_expected_excess(X[:3], stock)
+        >>> lost.shape, bool(np.all(lost >= 0))
+        ((3,), True)
+        """
+        check_is_fitted(self)
+        scale = self.y_scale_
+        return self._targets_call(
+            X, "threshold", threshold, lambda d, z: scale * d.expected_excess(z)
+        )
+
+    def predict_expected_shortfall(self, X, alpha):
+        r"""Expected shortfall :math:`E[Y \mid Y \ge q_\alpha(x), x]`, closed form.
+
+        The mean of y over its upper ``1 - alpha`` tail (the conditional value at
+        risk of y at level ``alpha``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        alpha : float or array-like of shape (n_levels,)
+            Levels in the open interval (0, 1).
+
+        Returns
+        -------
+        shortfall : ndarray of shape (n_samples,) or (n_samples, n_levels)
+            ``(n_samples,)`` for a scalar ``alpha``, ``(n_samples, n_levels)`` for a
+            1-d one; at least :meth:`predict_quantile` at the same level.
+
+        See Also
+        --------
+        predict_expected_excess : Expected excess over a threshold.
+
+        Notes
+        -----
+        :math:`ES_\alpha = \frac{1}{1 - \alpha}\int_\alpha^1 q(u)\, du =
+        q(\alpha) + \Pi(q(\alpha)) / (1 - \alpha)`. In the right tail
+        (:math:`\alpha \ge x_K`) it is :math:`q(\alpha) + 1 / \beta_R`: the
+        exponential tail is memoryless. For the mean of the lower tail use
+        :math:`\int_0^\alpha q = E[Y] - (1 - \alpha) ES_\alpha`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(max_epochs=3, random_state=0)
+        >>> model = model.fit(X, y)
+        >>> es = model.predict_expected_shortfall(X[:3], [0.9, 0.99])
+        >>> es.shape
+        (3, 2)
+        >>> bool(np.all(es >= model.predict_quantile(X[:3], [0.9, 0.99])))
+        True
+        """
+        check_is_fitted(self)
+        levels = check_alpha(alpha)
+        loc, scale = self.y_loc_, self.y_scale_
+
+        def shortfall(d, a):
+            a = a.expand(d.batch_shape + a.shape)
+            return d.expected_shortfall(a).mul_(scale).add_(loc)
+
+        return self._levels_call(X, levels, shortfall)
+
+    def predict_quantile_slope(self, X, alpha):
+        r"""Slope of the quantile function, :math:`dq/d\alpha`, at the levels ``alpha``.
+
+        The extra stock for one more unit of service level: ``0.01 *`` the slope is
+        about the extra stock for one more point of service.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        alpha : float or array-like of shape (n_levels,)
+            Levels in the open interval (0, 1).
+
+        Returns
+        -------
+        slope : ndarray of shape (n_samples,) or (n_samples, n_levels)
+            Positive slopes in the units of y; shapes as in :meth:`predict_quantile`.
+
+        See Also
+        --------
+        predict_quantile : The quantiles themselves; differences of two levels give
+            the exact stock change, e.g. ``q(0.95) - q(0.94)``.
+
+        Notes
+        -----
+        :math:`dq/d\alpha = 1 / f(q(\alpha))`: :math:`1/(\beta_L \alpha)` in the
+        left tail, the piece slope inside the spline (the right derivative at a
+        breakpoint, where the piecewise-linear q has a kink) and
+        :math:`1/(\beta_R (1 - \alpha))` in the right tail.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(max_epochs=3, random_state=0)
+        >>> model = model.fit(X, y)
+        >>> slope = model.predict_quantile_slope(X[:3], [0.5, 0.94, 0.95])
+        >>> slope.shape, bool(np.all(slope > 0))
+        ((3, 3), True)
+        """
+        check_is_fitted(self)
+        levels = check_alpha(alpha)
+        scale = self.y_scale_
+
+        def slope(d, a):
+            return d.quantile_slope(a.expand(d.batch_shape + a.shape)).mul_(scale)
+
+        return self._levels_call(X, levels, slope)
 
     def sample(self, X, n_samples=1, random_state=None):
         """Draw from each row's predicted distribution (inverse transform).

@@ -296,6 +296,77 @@ class ISQF(Distribution):
         right = (1 - xK) * (yK * yK + 2 * yK / br + 2 / br**2)
         return left + spline + right
 
+    # --------------------------------------------------------------- decisions
+    def quantile_slope(self, alpha: Tensor) -> Tensor:
+        """dq/dalpha, levels last: the right derivative at spline breakpoints.
+
+        ``1 / (beta_L alpha)`` in the left tail, the piece slope ``m_j`` inside and
+        ``1 / (beta_R (1 - alpha))`` in the right tail; equal to ``1 / f(q(alpha))``.
+        """
+        x1, xK = self._x1, self._xK
+        _, _, bl, br = self._params_last()
+        a_c = alpha.clamp(x1, xK)
+        j = self._segment(self.X, a_c)
+        interior = self._expand(self.slope, a_c).gather(-1, j)
+        left = 1 / (bl * alpha.clamp(max=x1))
+        right = 1 / (br * (1 - alpha.clamp(min=xK)))
+        return torch.where(alpha < x1, left, torch.where(alpha >= xK, right, interior))
+
+    def _upper_pieces(self, level: Tensor) -> Tensor:
+        """Sum over pieces of the integral of q from clamp(level) to each piece's end.
+
+        With r_j = clamp(level, X_j, X_{j+1}): sum_j (X_{j+1} - r_j)(q(r_j) +
+        Y_{j+1}) / 2, the trapezoid of the linear piece above the level.
+        """
+        a, b = self.X[..., :-1].unsqueeze(-2), self.X[..., 1:].unsqueeze(-2)
+        r = torch.minimum(torch.maximum(level.unsqueeze(-1), a), b)
+        q_r = self.Y[..., :-1].unsqueeze(-2) + self.slope.unsqueeze(-2) * (r - a)
+        return ((b - r) * (q_r + self.Y[..., 1:].unsqueeze(-2)) / 2).sum(-1)
+
+    def expected_excess(self, t: Tensor) -> Tensor:
+        """Pi(t) = E[(Y - t)+], levels-last layout: ``t`` of shape B + (S,).
+
+        The integral of q - t over the levels above F(t) (isqf.md section 7). Every
+        term is non-negative, so nothing cancels: the pieces below F(t) add 0 and
+        the one holding it starts at q = t. For t >= y_K it is S_R(t) / beta_R.
+        """
+        y1, yK, bl, br = self._params_last()
+        x1, sK = self._x1, 1 - self._xK
+        f_left, s_right = self._tail_masses(t)
+        level = self.cdf_last(t)
+        a, b = self.X[..., :-1].unsqueeze(-2), self.X[..., 1:].unsqueeze(-2)
+        r = torch.minimum(torch.maximum(level.unsqueeze(-1), a), b)
+        # Above y_K every piece lies below F(t) and adds 0; min(t, y_K) keeps that
+        # 0 (not 0 * inf) at t = +inf.
+        t_c = torch.minimum(t, yK).unsqueeze(-1)
+        spline = self._upper_pieces(level) - ((b - r) * t_c).sum(-1)
+        left = x1 * (y1 - t).clamp(min=0) - (x1 - f_left) / bl
+        right = sK * (yK - t).clamp(min=0) + s_right / br
+        return left + spline + right
+
+    def upper_integral(self, alpha: Tensor) -> Tensor:
+        """U(alpha), the integral of q over (alpha, 1), levels last.
+
+        With s = min(alpha, x_1) and s' = max(alpha, x_K): the left tail gives
+        (x_1 - s)(y_1 - 1/beta_L) - s ln(s / x_1) / beta_L, the pieces their
+        trapezoids above alpha, and the right tail (1 - s')(q(s') + 1/beta_R).
+        """
+        x1, xK = self._x1, self._xK
+        y1, yK, bl, br = self._params_last()
+        s, s_right = alpha.clamp(max=x1), alpha.clamp(min=xK)
+        left = (x1 - s) * (y1 - 1 / bl) - s * torch.log(s / x1) / bl
+        q_right = yK - (torch.log1p(-s_right) - torch.log1p(-xK)) / br
+        right = (1 - s_right) * (q_right + 1 / br)
+        return left + self._upper_pieces(alpha) + right
+
+    def expected_shortfall(self, alpha: Tensor) -> Tensor:
+        """ES(alpha) = E[Y | Y >= q(alpha)] = U(alpha) / (1 - alpha), levels last.
+
+        For alpha >= x_K both factors hold the same ``1 - alpha``, so the result is
+        exactly q(alpha) + 1 / beta_R, the memoryless tail.
+        """
+        return self.upper_integral(alpha) / (1 - alpha)
+
     # ------------------------------------------------- torch-convention methods
     def _to_last(self, value: Tensor) -> tuple[Tensor, torch.Size]:
         """Broadcast ``value`` to sample + batch shape; move the sample axes last."""

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "check_alpha",
+    "check_alpha_rows",
     "check_coverage",
     "check_knots",
     "check_n_draws",
@@ -31,12 +32,12 @@ def _first_bad(values: NDArray, bad: NDArray) -> tuple[float, str]:
     return float(values[tuple(index)]), where
 
 
-def _open_unit(name: str, values: ArrayLike, hint: str) -> NDArray:
+def _open_unit(name: str, values: ArrayLike, hint: str, max_ndim: int = 1) -> NDArray:
     arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim > 1:
+    if arr.ndim > max_ndim:
+        allowed = "a scalar or a 1-d array" if max_ndim == 1 else "at most 2-d"
         raise ValueError(
-            f"{name} must be a scalar or a 1-d array; "
-            f"got an array of shape {arr.shape}."
+            f"{name} must be {allowed}; got an array of shape {arr.shape}."
         )
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty.")
@@ -58,6 +59,27 @@ def check_alpha(alpha: ArrayLike) -> NDArray:
     return _open_unit(
         "alpha", alpha, "Use a level such as 0.001 or 0.999 for an extreme quantile."
     )
+
+
+def check_alpha_rows(alpha: ArrayLike, n_samples: int) -> NDArray:
+    """Quantile levels per row: a scalar, a 1-d array or an (n_samples, m) array.
+
+    The 2-d form gives each row its own m levels (for example its own service
+    level); the others are shared by all rows and pass through :func:`check_alpha`.
+    """
+    arr = _open_unit(
+        "alpha",
+        alpha,
+        "Use a level such as 0.001 or 0.999 for an extreme quantile.",
+        max_ndim=2,
+    )
+    if arr.ndim == 2 and arr.shape[0] != n_samples:
+        raise ValueError(
+            f"alpha of shape (n_samples, m) gives levels per row and must have "
+            f"n_samples = {n_samples} rows, as X has; got shape {arr.shape}. For "
+            f"levels shared by all rows pass a 1-d array."
+        )
+    return arr
 
 
 def check_coverage(coverage: ArrayLike) -> NDArray:

@@ -19,8 +19,10 @@ Map of this module
   :func:`mean_quadrature`, :func:`second_moment_quadrature` and
   :func:`variance_quadrature` use it. :func:`crps_threshold_quad` integrates
   ``(F(t) - 1{t >= z})**2`` over t with :func:`scipy.integrate.quad`.
-- :func:`mean_closed_form` and :func:`second_moment_closed_form` are section 7's
-  formulas with explicit loops.
+- :func:`mean_closed_form`, :func:`second_moment_closed_form` and
+  :func:`expected_excess_closed_form` are section 7's formulas with explicit loops;
+  :func:`expected_excess_quadrature`, :func:`expected_excess_threshold_quad` and
+  :func:`expected_shortfall_quadrature` integrate the same quantities directly.
 
 Nothing here is fast or vectorised over rows: one row at a time, arrays of
 evaluation points, Python loops over knots and pieces.
@@ -458,4 +460,73 @@ def second_moment_closed_form(s: Spline, about: float = 0.0) -> float:
     for j in range(s.n_segments):
         a, b = s.Y[j] - about, s.Y[j + 1] - about
         total += (s.X[j + 1] - s.X[j]) * (a * a + a * b + b * b) / 3
+    return float(total)
+
+
+# ------------------------------------------------------------------ decisions
+def _integrate_split_at_value(s: Spline, t: float, g) -> float:
+    """``integrate_levels`` with the sub-interval holding F(t) split there."""
+    F, S = _cdf_and_survival(s, t)
+    level, tail_level = float(F[0]), float(S[0])
+    in_left = level < s.x[0]
+    return integrate_levels(
+        s,
+        g,
+        level=level if level < s.x[-1] else None,
+        tail_level=tail_level if not in_left and level >= s.x[-1] else None,
+    )
+
+
+def expected_excess_quadrature(s: Spline, t: float) -> float:
+    """Pi(t) = E[(Y - t)+] as the integral of (q - t)+ over alpha, split at F(t)."""
+    return _integrate_split_at_value(s, t, lambda a, v, q: np.maximum(q - t, 0.0))
+
+
+def expected_leftover_quadrature(s: Spline, t: float) -> float:
+    """E[(t - Y)+] as the integral of (t - q)+ over alpha, split at F(t)."""
+    return _integrate_split_at_value(s, t, lambda a, v, q: np.maximum(t - q, 0.0))
+
+
+def expected_excess_threshold_quad(s: Spline, t: float) -> float:
+    """Pi(t) as the integral of the survival function 1 - F over (t, inf)."""
+    edges = np.unique(np.concatenate([s.Y[s.Y > t], [t]]))
+    pieces = [*zip(edges[:-1], edges[1:]), (edges[-1], np.inf)]
+    total = 0.0
+    for lo, hi in pieces:
+        total += integrate.quad(
+            lambda u: _cdf_scalar(s, u)[1], lo, hi, epsabs=0.0, epsrel=1e-13, limit=200
+        )[0]
+    return total
+
+
+def expected_shortfall_quadrature(s: Spline, alpha: float) -> float:
+    """ES(alpha) as the integral of q over (alpha, 1), divided by 1 - alpha."""
+    v = 1.0 - alpha
+    in_right = alpha >= s.x[-1]
+
+    def above(a, w, q):
+        # In the right tail compare in v = 1 - alpha, where the nodes are exact.
+        return np.where(w <= v if in_right else a >= alpha, q, 0.0)
+
+    upper = integrate_levels(
+        s,
+        above,
+        level=alpha if alpha < s.x[-1] else None,
+        tail_level=v if alpha >= s.x[-1] else None,
+    )
+    return upper / v
+
+
+def expected_excess_closed_form(s: Spline, t: float) -> float:
+    """Pi(t) of isqf.md section 7, summing the pieces one by one."""
+    F, S = _cdf_and_survival(s, t)
+    F, S = float(F[0]), float(S[0])
+    x1, xK, y1, yK = s.x[0], s.x[-1], s.y[0], s.y[-1]
+    F_left, S_right = min(F, x1), min(S, 1 - xK)
+    total = x1 * max(y1 - t, 0.0) - (x1 - F_left) / s.beta_left
+    total += (1 - xK) * max(yK - t, 0.0) + S_right / s.beta_right
+    for j in range(s.n_segments):
+        r = min(max(F, s.X[j]), s.X[j + 1])
+        q_r = s.Y[j] + s.m[j] * (r - s.X[j])
+        total += (s.X[j + 1] - r) * ((q_r + s.Y[j + 1]) / 2 - t)
     return float(total)

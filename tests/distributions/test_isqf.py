@@ -6,8 +6,6 @@ generic and per-interval CRPS forms, Gauss-Legendre quadrature of 2 x pinball ov
 alpha and scipy quadrature of the threshold form. Oracles 1 and 3 are hypothesis
 properties over heads with raw outputs in [-1e3, 1e3]; the others use raw outputs
 drawn from N(0, 1.5**2) with fixed seeds, on a handful of knot configurations.
-Decision quantities (Pi(t), expected shortfall) are not implemented yet, so the
-parts of oracles 6 and 9 about them are not here.
 """
 
 from __future__ import annotations
@@ -572,6 +570,13 @@ def test_affine_rule(levels, pieces):
         close(moved.quantile(alpha), mu + sigma * dist.quantile(alpha))
         close(moved.mean, mu + sigma * dist.mean)
         close(moved.variance, sigma**2 * dist.variance)
+        # Pi_y(t) = sigma Pi_z((t - mu) / sigma), ES_y = mu + sigma ES_z and
+        # dq_y/dalpha = sigma dq_z/dalpha.
+        close(moved.expected_excess(sigma * z + mu), sigma * dist.expected_excess(z))
+        close(
+            moved.expected_shortfall(alpha), mu + sigma * dist.expected_shortfall(alpha)
+        )
+        close(moved.quantile_slope(alpha), sigma * dist.quantile_slope(alpha))
         # F to 1e-10, plus the rounding of the moved breakpoints and targets: both
         # carry ulp(mu + sigma z) of absolute error, which moves F by that times
         # f_y = f_z / sigma. (The oracle's plain 1e-10 is out of reach: measured
@@ -730,6 +735,114 @@ def test_moments_against_quadrature(levels, pieces):
         # The reference's closed forms (section 7) agree with its quadrature.
         assert abs(ref.mean_closed_form(s) - mu) <= 1e-10 * (1 + abs(mu))
         assert abs(ref.second_moment_closed_form(s) - second) <= 1e-10 * (1 + second)
+
+
+def decision_points(dist: ISQF) -> tuple[torch.Tensor, torch.Tensor]:
+    """Thresholds t and levels alpha in every region, per row: (n_rows, S).
+
+    t: far in both tails (60 tail scales), near the outer knots, every Y_j exactly
+    and the piece midpoints. alpha: deep in both tails, every X_j exactly and the
+    piece midpoints.
+    """
+    Y, X = dist.Y, dist.X
+    bl, br = dist.beta_left[:, None], dist.beta_right[:, None]
+    scales = torch.tensor([60.0, 5.0, 0.5, 1e-3], dtype=F64)
+    t = torch.cat(
+        [Y[..., :1] - scales / bl, Y, (Y[..., :-1] + Y[..., 1:]) / 2]
+        + [Y[..., -1:] + scales.flip(0) / br],
+        -1,
+    )
+    x1, xK = dist.knot_levels[0], dist.knot_levels[-1]
+    rows = dist.batch_shape[0]
+    deep = torch.tensor([0.9, 0.5, 1e-3, 1e-8], dtype=F64).expand(rows, -1)
+    alpha = torch.cat(
+        [x1 * deep, X, (X[..., :-1] + X[..., 1:]) / 2, 1 - (1 - xK) * deep], -1
+    )
+    return t, alpha
+
+
+@pytest.mark.parametrize(("levels", "pieces"), NORMAL_CONFIGS, ids=CONFIG_IDS)
+def test_decisions_against_quadrature(levels, pieces):
+    # Pi(t), E[(t - Y)+] and ES(alpha) in both forms, to 1e-10 relative to
+    # 1 + |value|, against Gauss-Legendre over alpha, scipy quad over t and the
+    # reference's loop over pieces.
+    dist = build(normal_head(levels, pieces, seed=10))
+    t, alpha = decision_points(dist)
+    excess = dist.expected_excess(t).numpy()
+    shortfall = dist.expected_shortfall(alpha).numpy()
+    q = dist.quantile(alpha)
+    via_excess = (q + dist.expected_excess(q) / (1 - alpha)).numpy()
+    mean = dist.mean.numpy()
+
+    def close(actual, expected):
+        assert abs(actual - expected) <= 1e-10 * (1 + abs(expected)), (
+            actual,
+            expected,
+        )
+
+    for i, s in enumerate(splines(dist)):
+        for k, t_k in enumerate(t[i].tolist()):
+            expected = ref.expected_excess_quadrature(s, t_k)
+            close(excess[i, k], expected)
+            close(excess[i, k], ref.expected_excess_closed_form(s, t_k))
+            close(excess[i, k], ref.expected_excess_threshold_quad(s, t_k))
+            # Expected leftover E[(t - Y)+] = Pi(t) - E[Y] + t.
+            leftover = ref.expected_leftover_quadrature(s, t_k)
+            close(excess[i, k] - mean[i] + t_k, leftover)
+        for k, a_k in enumerate(alpha[i].tolist()):
+            expected = ref.expected_shortfall_quadrature(s, a_k)
+            close(shortfall[i, k], expected)
+            close(via_excess[i, k], expected)
+
+
+@pytest.mark.parametrize(("levels", "pieces"), NORMAL_CONFIGS, ids=CONFIG_IDS)
+def test_decision_invariants(levels, pieces):
+    dist = build(normal_head(levels, pieces, seed=11))
+    t, alpha = decision_points(dist)
+    excess = dist.expected_excess(t)
+    # Pi is non-negative and non-increasing in t, with slope F(t) - 1 (central
+    # differences at the piece midpoints, where F is linear).
+    order = t.argsort(-1)
+    assert (excess >= 0).all()
+    assert (excess.gather(-1, order).diff(dim=-1) <= 0).all()
+    mid, h = (dist.Y[..., :-1] + dist.Y[..., 1:]) / 2, 1e-7
+    slope = (dist.expected_excess(mid + h) - dist.expected_excess(mid - h)) / (2 * h)
+    torch.testing.assert_close(slope, dist.cdf_last(mid) - 1, rtol=0, atol=1e-6)
+    # Pi(-inf side) approaches E[Y] - t; ES(alpha) >= q(alpha) and ES -> E[Y] as
+    # alpha -> 0; above x_K, ES = q + 1 / beta_R exactly (the memoryless tail).
+    far = dist.Y[..., :1] - 200 / dist.beta_left[:, None]
+    torch.testing.assert_close(
+        dist.expected_excess(far), dist.mean[:, None] - far, rtol=1e-12, atol=0
+    )
+    shortfall = dist.expected_shortfall(alpha)
+    assert (shortfall >= dist.quantile(alpha)).all()
+    tiny = torch.full((dist.batch_shape[0], 1), 1e-300, dtype=F64)
+    torch.testing.assert_close(
+        dist.expected_shortfall(tiny)[:, 0], dist.mean, rtol=1e-12, atol=1e-12
+    )
+    high = 1 - (1 - dist.knot_levels[-1]) * torch.tensor([[1.0, 0.5, 1e-6]], dtype=F64)
+    high = high.expand(dist.batch_shape[0], -1)
+    expected = dist.quantile(high) + 1 / dist.beta_right[:, None]
+    torch.testing.assert_close(
+        dist.expected_shortfall(high), expected, rtol=1e-14, atol=0
+    )
+
+
+@pytest.mark.parametrize(("levels", "pieces"), NORMAL_CONFIGS, ids=CONFIG_IDS)
+def test_quantile_slope(levels, pieces):
+    # dq/dalpha against the reference's right derivative (exactly at every X_j too)
+    # and against central differences of q away from breakpoints (oracle 7's steps).
+    dist = build(normal_head(levels, pieces, seed=12))
+    _, alpha = decision_points(dist)
+    slope = dist.quantile_slope(alpha).numpy()
+    for i, s in enumerate(splines(dist)):
+        np.testing.assert_allclose(
+            slope[i], ref.dq_dalpha(s, alpha[i].numpy()), rtol=1e-13
+        )
+    alpha, h = derivative_points(dist)
+    dq = (dist.quantile(alpha + h) - dist.quantile(alpha - h)) / (2 * h)
+    torch.testing.assert_close(dist.quantile_slope(alpha), dq, rtol=1e-6, atol=0)
+    assert (dist.quantile_slope(alpha) > 0).all()
 
 
 # ------------------------------------------------------ oracle 10: gradcheck
