@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EarlyStopping
 from skorch.helper import predefined_split
 
@@ -42,6 +42,7 @@ from .utils._sklearn_compat import (
     Interval,
     InvalidParameterError,
     StrOptions,
+    _check_sample_weight,
     validate_data,
 )
 from .utils._torch import seeded, torch_device

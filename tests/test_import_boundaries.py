@@ -14,12 +14,15 @@ ALLOWED = {
     "nn": {"torch"},
     "metrics": {"numpy", "scipy", "sklearn"},
     "datasets": {"numpy", "scipy", "sklearn"},
+    # matplotlib only inside the functions that draw (checked below by importing).
+    "plotting": {"numpy", "sklearn", "matplotlib"},
 }
 INTERNAL = {
     "distributions": {"distributions"},
     "nn": {"nn", "distributions"},
     "metrics": {"metrics", "utils._validation", "utils._sklearn_compat"},
     "datasets": {"datasets", "utils._validation", "utils._sklearn_compat"},
+    "plotting": {"plotting", "utils._validation", "utils._sklearn_compat", "metrics"},
 }
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
@@ -74,3 +77,31 @@ def test_importing_skquantile_loads_no_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_importing_skquantile_plotting_loads_no_matplotlib():
+    code = "import sys, skquantile.plotting; print('matplotlib' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_private_sklearn_names_come_from_the_compat_module():
+    # STYLE.md: only utils/_sklearn_compat.py imports private or version-dependent
+    # scikit-learn names, so a scikit-learn upgrade has one place to fix.
+    compat = ROOT / "utils" / "_sklearn_compat.py"
+    for path in sorted(ROOT.rglob("*.py")):
+        if path == compat:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "sklearn"
+            ):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                private_module = any(
+                    part.startswith("_") for part in node.module.split(".")
+                )
+                assert not private and not private_module, (
+                    f"{path.relative_to(ROOT)} imports {node.module}: {private}"
+                )

@@ -12,22 +12,31 @@ NumPy only, written independently of the torch losses so each can test the other
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 
-from ..utils._sklearn_compat import StrOptions, validate_params
+from ..utils._sklearn_compat import StrOptions, _check_sample_weight, validate_params
 from ..utils._validation import check_alpha
 
 __all__ = ["crps_ensemble", "crps_quantile_grid", "crps_reference", "d2_crps_score"]
+
+
+def _check_finite(name, values):
+    """Raise on the first non-finite entry, echoing it and its index."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = index[0] if len(index) == 1 else index
+        raise ValueError(
+            f"{name} must be finite; got {float(values[index])!r} at index {where}."
+        )
+    return values
 
 
 def _as_targets(y_true):
     y = np.asarray(y_true, dtype=np.float64)
     if y.ndim != 1:
         raise ValueError(f"y_true must be a 1-d array; got shape {y.shape}.")
-    if not np.isfinite(y).all():
-        i = int(np.argwhere(~np.isfinite(y))[0, 0])
-        raise ValueError(f"y_true must be finite; got {float(y[i])!r} at index {i}.")
-    return y
+    return _check_finite("y_true", y)
 
 
 def _as_rows(name, y_pred, n):
@@ -37,7 +46,35 @@ def _as_rows(name, y_pred, n):
             f"{name} must have shape (n_samples, m) with n_samples = {n}; "
             f"got shape {pred.shape}."
         )
+    return _check_finite(name, pred)
+
+
+def _as_quantiles(y_pred, levels, n):
+    """Predicted quantiles as (n, k): (n,) for a scalar level, (n, k) for k levels."""
+    if levels.ndim == 0:
+        pred = np.asarray(y_pred, dtype=np.float64)
+        if pred.shape != (n,):
+            raise ValueError(
+                f"y_pred must have shape (n_samples,) with n_samples = {n} for a "
+                f"scalar alpha; got shape {pred.shape}."
+            )
+        return _check_finite("y_pred", pred)[:, None]
+    pred = _as_rows("y_pred", y_pred, n)
+    if pred.shape[1] != levels.shape[0]:
+        raise ValueError(
+            f"y_pred must have one column per level ({levels.shape[0]}); "
+            f"got {pred.shape[1]}."
+        )
     return pred
+
+
+def pinball_loss_rows(y_true, quantiles, levels):
+    """Pinball loss of each row and level (no validation), shape (n, k).
+
+    ``max(a (y - q), (a - 1) (y - q))`` for quantiles (n, k) at levels (k,).
+    """
+    diff = y_true[:, None] - quantiles
+    return np.maximum(levels * diff, (levels - 1) * diff)
 
 
 def _pairwise_mean_abs(sorted_draws, fair):
@@ -140,14 +177,8 @@ def crps_quantile_grid(y_true, y_pred, alpha, *, sample_weight=None):
     """
     y = _as_targets(y_true)
     levels = np.atleast_1d(check_alpha(alpha))
-    pred = _as_rows("y_pred", y_pred, y.shape[0])
-    if pred.shape[1] != levels.shape[0]:
-        raise ValueError(
-            f"y_pred must have one column per level ({levels.shape[0]}); "
-            f"got {pred.shape[1]}."
-        )
-    diff = y[:, None] - pred
-    pinball = np.maximum(levels * diff, (levels - 1) * diff)
+    pred = _as_quantiles(y_pred, levels, y.shape[0])
+    pinball = pinball_loss_rows(y, pred, levels)
     w = _check_sample_weight(sample_weight, y)
     return float(2 * np.average(pinball.mean(axis=1), weights=w))
 
