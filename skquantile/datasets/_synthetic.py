@@ -2,6 +2,8 @@
 
 - :func:`make_heteroscedastic`: a smooth mean, a noise scale that grows with |x_0|,
   and right-skewed (Gumbel) noise.
+- ``_check_random_state`` and ``_check_rows``: the seeding and the feature-count
+  check that every generator of this package shares.
 """
 
 from __future__ import annotations
@@ -16,6 +18,28 @@ from ..utils._sklearn_compat import Interval, validate_params
 from ..utils._validation import check_alpha
 
 __all__ = ["make_heteroscedastic"]
+
+
+def _check_random_state(random_state):
+    """A RandomState from None, an int or a RandomState; never numpy's global one.
+
+    None seeds a fresh RandomState from OS entropy, so the global state is neither
+    read nor changed (scikit-learn's ``check_random_state`` would return it).
+    """
+    if random_state is None:
+        return np.random.RandomState(np.random.SeedSequence().generate_state(4))
+    return check_random_state(random_state)
+
+
+def _check_rows(X, n_features):
+    """X as a float64 array of shape (n_rows, n_features), else a ValueError."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(
+            f"X must be a 2-d array with {n_features} columns, as the generated X "
+            f"has; got an array of shape {X.shape}."
+        )
+    return X
 
 
 def _mean(X):
@@ -66,7 +90,8 @@ def make_heteroscedastic(
     noise : float, default=1.0
         Multiplier of the noise scale.
     random_state : int, RandomState instance or None, default=None
-        Seed of X and of the noise.
+        Seed of X and of the noise. None draws a fresh seed from OS entropy;
+        numpy's global random state is never used.
     return_quantile_function : bool, default=False
         Also return the true conditional quantile function.
 
@@ -89,7 +114,7 @@ def make_heteroscedastic(
     >>> X.shape, y.shape, qf(X, [0.1, 0.9]).shape
     ((100, 5), (100,), (100, 2))
     """
-    rng = check_random_state(random_state)
+    rng = _check_random_state(random_state)
     X = rng.uniform(-1.0, 1.0, size=(n_samples, n_features))
     gumbel = stats.gumbel_r.rvs(size=n_samples, random_state=rng)
     y = _mean(X) + _scale(X, noise) * (gumbel - np.euler_gamma)
@@ -98,7 +123,7 @@ def make_heteroscedastic(
 
     def quantile_function(X, alpha):
         levels = check_alpha(alpha)
-        X = np.asarray(X, dtype=np.float64)
+        X = _check_rows(X, n_features)
         z = stats.gumbel_r.ppf(np.atleast_1d(levels)) - np.euler_gamma
         q = _mean(X)[:, None] + _scale(X, noise)[:, None] * z
         return q[:, 0] if levels.ndim == 0 else q

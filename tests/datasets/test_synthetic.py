@@ -1,5 +1,7 @@
 """make_heteroscedastic: its quantile function is the truth."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -45,3 +47,14 @@ def test_noise_is_skewed_and_heteroscedastic():
 def test_bad_parameters():
     with pytest.raises(ValueError, match="n_features"):
         make_heteroscedastic(n_features=1)
+
+
+def test_global_rng_untouched_and_feature_count_checked():
+    state = np.random.get_state()
+    X, _, qf = make_heteroscedastic(n_samples=5, return_quantile_function=True)
+    after = np.random.get_state()
+    np.testing.assert_array_equal(state[1], after[1])
+    assert state[2:] == after[2:]
+    msg = "X must be a 2-d array with 5 columns, as the generated X has; got an array"
+    with pytest.raises(ValueError, match=re.escape(msg + " of shape (5, 3).")):
+        qf(X[:, :3], 0.5)
