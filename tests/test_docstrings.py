@@ -7,7 +7,7 @@ import pytest
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 import skquantile  # noqa: E402
-from skquantile import datasets, metrics  # noqa: E402
+from skquantile import datasets, metrics, plotting  # noqa: E402
 
 # Checks we do not require: extended summaries (ES01), See Also on every object
 # (SA01), Examples on every method (EX01), and the summary-line style check GL08 for
@@ -21,6 +21,7 @@ def _public_objects():
         (skquantile, skquantile.__all__),
         (metrics, metrics.__all__),
         (datasets, datasets.__all__),
+        (plotting, plotting.__all__),
     ]:
         for name in names:
             obj = getattr(module, name)
@@ -29,6 +30,9 @@ def _public_objects():
             yield f"{module.__name__}.{name}"
             if inspect.isclass(obj):
                 for attr, member in vars(obj).items():
+                    # classmethods (from_estimator, ...) are not callable objects
+                    # in the class __dict__; unwrap them to check them too.
+                    member = getattr(member, "__func__", member)
                     if not attr.startswith("_") and callable(member):
                         yield f"{module.__name__}.{name}.{attr}"
 
