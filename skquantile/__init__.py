@@ -2,12 +2,19 @@
 
 - :class:`IncrementalQuantileRegressor`: univariate target, the ISQF head of
   Park et al. (2022), trained on its closed-form CRPS.
+- :class:`ConformalQuantileRegressor`: conformal recalibration of every level of a
+  fitted distributional regressor at once.
 - :mod:`skquantile.metrics`: scoring rules and scorers (NumPy).
 - :mod:`skquantile.datasets`: synthetic data with known quantile functions.
 """
 
+from ._conformal import ConformalQuantileRegressor
 from ._incremental import IncrementalQuantileRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["IncrementalQuantileRegressor", "__version__"]
+__all__ = [
+    "ConformalQuantileRegressor",
+    "IncrementalQuantileRegressor",
+    "__version__",
+]

@@ -13,13 +13,13 @@ import numbers
 
 import numpy as np
 import torch
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import TRAINING_CONSTRAINTS, _DistributionRegressor
 from .distributions import open_uniform
 from .metrics._crps import _d2_from_scores, crps_reference
 from .nn import ISQFHead
-from .utils._sklearn_compat import Interval, InvalidParameterError
+from .utils._sklearn_compat import Interval, InvalidParameterError, _num_samples
 from .utils._torch import torch_device
 from .utils._validation import (
     check_alpha,

@@ -4,7 +4,7 @@ import pathlib
 import re
 
 import skquantile
-from skquantile import datasets, metrics
+from skquantile import datasets, metrics, plotting
 
 API = pathlib.Path(__file__).resolve().parents[1] / "doc" / "api.rst"
 
@@ -13,6 +13,7 @@ def _public_names():
     names = [f"skquantile.{n}" for n in skquantile.__all__ if n != "__version__"]
     names += [f"skquantile.metrics.{n}" for n in metrics.__all__]
     names += [f"skquantile.datasets.{n}" for n in datasets.__all__]
+    names += [f"skquantile.plotting.{n}" for n in plotting.__all__]
     return names
 
 

@@ -8,7 +8,7 @@ Each expected failure carries its reason.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skquantile import IncrementalQuantileRegressor
+from skquantile import ConformalQuantileRegressor, IncrementalQuantileRegressor
 
 EXPECTED_FAILED_CHECKS: dict[str, str] = {
     "check_sample_weight_equivalence_on_dense_data": (
@@ -27,7 +27,13 @@ def _expected_failed_checks(estimator):
     [
         IncrementalQuantileRegressor(
             hidden_layer_sizes=(32,), max_epochs=60, random_state=0
-        )
+        ),
+        ConformalQuantileRegressor(
+            IncrementalQuantileRegressor(
+                hidden_layer_sizes=(32,), max_epochs=60, random_state=0
+            ),
+            random_state=0,
+        ),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

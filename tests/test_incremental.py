@@ -376,8 +376,8 @@ LEVEL_HINT = "Use a level such as 0.001 or 0.999 for an extreme quantile."
         ),
         ([], "alpha must not be empty."),
         (
-            [[0.1]],
-            "alpha must be a scalar or a 1-d array; got an array of shape (1, 1).",
+            [[[0.1]]],
+            "alpha must be at most 2-d; got an array of shape (1, 1, 1).",
         ),
     ],
 )
