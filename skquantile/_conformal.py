@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._incremental import IncrementalQuantileRegressor
 from .distributions import open_uniform
-from .metrics import crps_quantile_grid
+from .metrics._crps import _d2_from_scores, pinball_loss_rows
 from .utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -66,7 +66,10 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
     ----------
     estimator : estimator instance, default=None
         A distributional regressor with ``fit``, ``predict_quantile`` and
-        ``predict_cdf``; None means ``IncrementalQuantileRegressor()``. It is cloned
+        ``predict_cdf``; None means ``IncrementalQuantileRegressor()``. Its
+        ``predict_quantile`` must accept levels per row (a 2-d ``alpha`` of shape
+        ``(n_samples, m)``), as :class:`IncrementalQuantileRegressor`'s does, for
+        per-row levels and :meth:`sample` here. It is cloned
         and fitted on part of the rows, unless it is wrapped in
         :class:`sklearn.frozen.FrozenEstimator`: then it is used as fitted and
         every row given to ``fit`` calibrates.
@@ -124,7 +127,10 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
     average over X. It also needs exchangeability: under drift between calibration
     and new rows the guarantee does not hold. With ``sample_weight`` the map uses
     the weighted PIT distribution (breakpoints at cumulative weights), for which the
-    finite-sample bound is not claimed.
+    finite-sample bound is not claimed: row i counts ``n w_i / sum(w)`` times
+    (zero weights drop the row), so the breakpoints are the cumulative normalised
+    weights over ``n + 1``, and an integer weight is not the same as repeating the
+    row.
 
     Examples
     --------
@@ -179,7 +185,9 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
             warn=True,
         )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y)
+            sample_weight = _check_sample_weight(
+                sample_weight, y, ensure_non_negative=True
+            )
         if isinstance(self.estimator, FrozenEstimator):
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
@@ -364,7 +372,8 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         score : float
             1 is perfect; 0 is no better than the unconditional quantiles of y.
         """
-        y = np.asarray(y, dtype=np.float64)
+        check_is_fitted(self)
+        y = column_or_1d(check_array(y, ensure_2d=False, input_name="y"))
         w = _check_sample_weight(sample_weight, y)
         model = self.predict_quantile(X, SCORE_LEVELS)
         # Weighted empirical quantiles of y: the smallest y whose cumulative weight
@@ -373,9 +382,6 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         cumulative = np.cumsum(w[order]) / w.sum()
         index = np.searchsorted(cumulative, SCORE_LEVELS, side="left")
         reference = y[order][np.minimum(index, y.size - 1)]
-        reference = np.broadcast_to(reference, model.shape)
-        num = crps_quantile_grid(y, model, SCORE_LEVELS, sample_weight=w)
-        den = crps_quantile_grid(y, reference, SCORE_LEVELS, sample_weight=w)
-        if den == 0:
-            return 1.0 if num == 0 else 0.0
-        return float(1 - num / den)
+        scores = pinball_loss_rows(y, model, SCORE_LEVELS).sum(axis=1)
+        reference = pinball_loss_rows(y, reference[None], SCORE_LEVELS).sum(axis=1)
+        return _d2_from_scores(scores, reference, w)

@@ -22,7 +22,6 @@ from .nn import ISQFHead
 from .utils._sklearn_compat import Interval, InvalidParameterError, _num_samples
 from .utils._torch import torch_device
 from .utils._validation import (
-    check_alpha,
     check_alpha_rows,
     check_coverage,
     check_knots,
@@ -244,11 +243,18 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
     def _standardise(self, y):
         return (y - self.y_loc_) / self.y_scale_
 
-    def _levels_call(self, X, levels, fn):
-        """Evaluate ``fn(dist, levels (k,))``; shapes by the type of levels."""
+    def _levels_call(self, X, alpha, fn):
+        """Evaluate ``fn(dist, levels)`` at checked levels; shapes by type of alpha.
+
+        ``levels`` reaches ``fn`` as a tensor of shape (k,), shared by the rows, or
+        (rows, k) for a 2-d ``alpha`` (levels per row).
+        """
+        levels = check_alpha_rows(alpha, _num_samples(X))
+        if levels.ndim == 2:
+            return self._map_distribution(X, fn, levels)
         flat = torch.as_tensor(np.atleast_1d(levels))
         out = self._map_distribution(X, lambda d: fn(d, flat.to(d.gaps)))
-        return out[:, 0] if np.ndim(levels) == 0 else out
+        return out[:, 0] if levels.ndim == 0 else out
 
     def _targets_call(self, X, name, values, fn):
         """Evaluate ``fn(dist, z (rows, m))`` at standardised targets."""
@@ -291,15 +297,13 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
             1-d or 2-d ``alpha``; non-decreasing in ``alpha`` along each row.
         """
         check_is_fitted(self)
-        levels = check_alpha_rows(alpha, _num_samples(X))
         loc, scale = self.y_loc_, self.y_scale_
-        if levels.ndim == 2:
-            return self._map_distribution(
-                X, lambda d, a: d.quantile(a).mul_(scale).add_(loc), levels
-            )
-        return self._levels_call(
-            X, levels, lambda d, a: d.quantile_shared(a).mul_(scale).add_(loc)
-        )
+
+        def quantile(d, a):
+            q = d.quantile(a) if a.ndim == 2 else d.quantile_shared(a)
+            return q.mul_(scale).add_(loc)
+
+        return self._levels_call(X, alpha, quantile)
 
     def predict_cdf(self, X, y):
         """Conditional CDF F(y | x), the exact inverse of :meth:`predict_quantile`.
@@ -439,14 +443,14 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         ----------
         X : array-like of shape (n_samples, n_features)
             Input rows.
-        alpha : float or array-like of shape (n_levels,)
-            Levels in the open interval (0, 1).
+        alpha : float or array-like of shape (n_levels,) or (n_samples, n_levels)
+            Levels in the open interval (0, 1), shared by all rows or per row (2-d).
 
         Returns
         -------
         shortfall : ndarray of shape (n_samples,) or (n_samples, n_levels)
             ``(n_samples,)`` for a scalar ``alpha``, ``(n_samples, n_levels)`` for a
-            1-d one; at least :meth:`predict_quantile` at the same level.
+            1-d or 2-d one; at least :meth:`predict_quantile` at the same level.
 
         See Also
         --------
@@ -475,14 +479,13 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         True
         """
         check_is_fitted(self)
-        levels = check_alpha(alpha)
         loc, scale = self.y_loc_, self.y_scale_
 
         def shortfall(d, a):
-            a = a.expand(d.batch_shape + a.shape)
+            a = a.expand(d.batch_shape + a.shape[-1:])
             return d.expected_shortfall(a).mul_(scale).add_(loc)
 
-        return self._levels_call(X, levels, shortfall)
+        return self._levels_call(X, alpha, shortfall)
 
     def predict_quantile_slope(self, X, alpha):
         r"""Slope of the quantile function, :math:`dq/d\alpha`, at the levels ``alpha``.
@@ -494,8 +497,8 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         ----------
         X : array-like of shape (n_samples, n_features)
             Input rows.
-        alpha : float or array-like of shape (n_levels,)
-            Levels in the open interval (0, 1).
+        alpha : float or array-like of shape (n_levels,) or (n_samples, n_levels)
+            Levels in the open interval (0, 1), shared by all rows or per row (2-d).
 
         Returns
         -------
@@ -527,13 +530,12 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         ((3, 3), True)
         """
         check_is_fitted(self)
-        levels = check_alpha(alpha)
         scale = self.y_scale_
 
         def slope(d, a):
-            return d.quantile_slope(a.expand(d.batch_shape + a.shape)).mul_(scale)
+            return d.quantile_slope(a.expand(d.batch_shape + a.shape[-1:])).mul_(scale)
 
-        return self._levels_call(X, levels, slope)
+        return self._levels_call(X, alpha, slope)
 
     def sample(self, X, n_samples=1, random_state=None):
         """Draw from each row's predicted distribution (inverse transform).

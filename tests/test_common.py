@@ -19,7 +19,18 @@ EXPECTED_FAILED_CHECKS: dict[str, str] = {
 }
 
 
+CONFORMAL_EXPECTED_FAILED_CHECKS: dict[str, str] = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "The wrapped model is trained by mini-batch SGD (see above), and the "
+        "calibration map counts a row of weight w as n w / sum(w) rows of one "
+        "calibration point, not as w tied points, so the breakpoints differ."
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
+    if isinstance(estimator, ConformalQuantileRegressor):
+        return CONFORMAL_EXPECTED_FAILED_CHECKS
     return EXPECTED_FAILED_CHECKS
 
 

@@ -232,6 +232,10 @@ def test_per_row_levels(model):
     np.testing.assert_array_equal(
         per_row[:, 0], np.diag(est.predict_quantile(X, service))
     )
+    for method in (est.predict_expected_shortfall, est.predict_quantile_slope):
+        np.testing.assert_array_equal(
+            method(X, service[:, None])[:, 0], np.diag(method(X, service))
+        )
     msg = (
         "alpha of shape (n_samples, m) gives levels per row and must have "
         "n_samples = 4 rows, as X has; got shape (2, 1). For levels shared by all "

@@ -312,16 +312,19 @@ class ISQF(Distribution):
         right = 1 / (br * (1 - alpha.clamp(min=xK)))
         return torch.where(alpha < x1, left, torch.where(alpha >= xK, right, interior))
 
-    def _upper_pieces(self, level: Tensor) -> Tensor:
-        """Sum over pieces of the integral of q from clamp(level) to each piece's end.
+    def _upper_pieces(self, level: Tensor, shift: Tensor | float = 0.0) -> Tensor:
+        """Sum over pieces of the integral of q - shift above the level.
 
-        With r_j = clamp(level, X_j, X_{j+1}): sum_j (X_{j+1} - r_j)(q(r_j) +
-        Y_{j+1}) / 2, the trapezoid of the linear piece above the level.
+        With r_j = clamp(level, X_j, X_{j+1}): sum_j (X_{j+1} - r_j)((q(r_j) +
+        Y_{j+1}) / 2 - shift), the trapezoid of each linear piece above the level.
+        ``shift`` has the shape of ``level`` (or is a float).
         """
         a, b = self.X[..., :-1].unsqueeze(-2), self.X[..., 1:].unsqueeze(-2)
         r = torch.minimum(torch.maximum(level.unsqueeze(-1), a), b)
         q_r = self.Y[..., :-1].unsqueeze(-2) + self.slope.unsqueeze(-2) * (r - a)
-        return ((b - r) * (q_r + self.Y[..., 1:].unsqueeze(-2)) / 2).sum(-1)
+        if isinstance(shift, Tensor):
+            shift = shift.unsqueeze(-1)
+        return ((b - r) * ((q_r + self.Y[..., 1:].unsqueeze(-2)) / 2 - shift)).sum(-1)
 
     def expected_excess(self, t: Tensor) -> Tensor:
         """Pi(t) = E[(Y - t)+], levels-last layout: ``t`` of shape B + (S,).
@@ -333,13 +336,9 @@ class ISQF(Distribution):
         y1, yK, bl, br = self._params_last()
         x1, sK = self._x1, 1 - self._xK
         f_left, s_right = self._tail_masses(t)
-        level = self.cdf_last(t)
-        a, b = self.X[..., :-1].unsqueeze(-2), self.X[..., 1:].unsqueeze(-2)
-        r = torch.minimum(torch.maximum(level.unsqueeze(-1), a), b)
         # Above y_K every piece lies below F(t) and adds 0; min(t, y_K) keeps that
         # 0 (not 0 * inf) at t = +inf.
-        t_c = torch.minimum(t, yK).unsqueeze(-1)
-        spline = self._upper_pieces(level) - ((b - r) * t_c).sum(-1)
+        spline = self._upper_pieces(self.cdf_last(t), torch.minimum(t, yK))
         left = x1 * (y1 - t).clamp(min=0) - (x1 - f_left) / bl
         right = sK * (yK - t).clamp(min=0) + s_right / br
         return left + spline + right

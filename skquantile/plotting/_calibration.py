@@ -50,9 +50,9 @@ class LevelCalibrationDisplay:
     Parameters
     ----------
     levels : ndarray of shape (n_levels,)
-        Nominal levels, strictly increasing in (0, 1). Stored as ``levels_``.
+        Nominal levels, strictly increasing in (0, 1).
     observed : ndarray of shape (n_levels,)
-        Observed frequency at each level, in [0, 1]. Stored as ``observed_``.
+        Observed frequency at each level, in [0, 1].
     n_samples : int, default=None
         Number of rows behind the frequencies; the sampling band needs it.
     name : str, default=None
@@ -60,10 +60,6 @@ class LevelCalibrationDisplay:
 
     Attributes
     ----------
-    levels_ : ndarray of shape (n_levels,)
-        The nominal levels.
-    observed_ : ndarray of shape (n_levels,)
-        The observed frequencies.
     line_ : matplotlib Line2D
         The calibration curve.
     diagonal_ : matplotlib Line2D or None
@@ -97,14 +93,14 @@ class LevelCalibrationDisplay:
     >>> display = LevelCalibrationDisplay.from_predictions(
     ...     y_true, y_quantiles, levels, name="N(0, 1)"
     ... )
-    >>> display.observed_.shape
+    >>> display.observed.shape
     (3,)
     >>> plt.close(display.figure_)
     """
 
     def __init__(self, *, levels, observed, n_samples=None, name=None):
-        self.levels_ = levels
-        self.observed_ = observed
+        self.levels = levels
+        self.observed = observed
         self.n_samples = n_samples
         self.name = name
 
@@ -144,12 +140,12 @@ class LevelCalibrationDisplay:
         from matplotlib.collections import PolyCollection
         from matplotlib.lines import Line2D
 
-        ax, levels = self.ax_, np.asarray(self.levels_)
+        ax, levels = self.ax_, np.asarray(self.levels)
         name = self.name if name is None else name
         defaults = {"marker": "o", "markersize": 3, "label": name or "observed"}
         style = _style(defaults, line_kwargs, Line2D)
         self.diagonal_ = _diagonal(ax)
-        (self.line_,) = ax.plot(levels, self.observed_, **style)
+        (self.line_,) = ax.plot(levels, self.observed, **style)
         self.band_ = None
         if mass is not None and self.n_samples is not None:
             n = self.n_samples

@@ -54,6 +54,8 @@ class JointSampleDisplay:
         The markers of ``y_true``, in the order of ``hists_`` then ``scatters_``.
     axes_ : ndarray of matplotlib Axes of shape (n_outputs, n_outputs)
         The grid of axes.
+    ax_ : ndarray of matplotlib Axes of shape (n_outputs, n_outputs)
+        The same grid, under the name the other Displays use.
     figure_ : matplotlib Figure
         Figure holding the grid.
 
@@ -108,7 +110,7 @@ default=None
             _, axes = plt.subplots(
                 d, d, figsize=(size, size), squeeze=False, layout="constrained"
             )
-        self.axes_ = _check_axes(axes, d)
+        self.axes_ = self.ax_ = _check_axes(axes, d)
         self.figure_ = self.axes_[0, 0].figure
         from matplotlib.collections import PathCollection
         from matplotlib.patches import Rectangle

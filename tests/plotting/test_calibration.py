@@ -112,8 +112,8 @@ def test_level_calibration_from_estimator_draws_curve_and_diagonal(model, data):
     levels = np.linspace(0.05, 0.95, 19)
     observed = np.mean(y[:, None] <= model.predict_quantile(X, levels), axis=0)
 
-    assert_allclose(display.levels_, levels)
-    assert_allclose(display.observed_, observed)
+    assert_allclose(display.levels, levels)
+    assert_allclose(display.observed, observed)
     assert_allclose(display.line_.get_xdata(), levels)
     assert_allclose(display.line_.get_ydata(), observed)
     assert_array_equal(display.diagonal_.get_xdata(), [0, 1])
@@ -142,7 +142,7 @@ def test_level_calibration_by_hand():
     display = LevelCalibrationDisplay.from_predictions(
         [0.0, 1.0, 2.0, 3.0], y_quantiles, [0.25, 0.75], band_coverage=None
     )
-    assert_array_equal(display.observed_, [0.5, 0.75])
+    assert_array_equal(display.observed, [0.5, 0.75])
     assert display.band_ is None
     assert _legend_labels(display.ax_) == ["perfect calibration", "observed"]
 
@@ -158,8 +158,8 @@ def test_level_calibration_curves_share_axes_with_names():
     )
     assert after.ax_ is before.ax_
     assert after.diagonal_ is before.diagonal_
-    assert_allclose(before.observed_, [0.2, 0.4, 0.7])
-    assert_allclose(after.observed_, [0.1, 0.5, 0.9])
+    assert_allclose(before.observed, [0.2, 0.4, 0.7])
+    assert_allclose(after.observed, [0.1, 0.5, 0.9])
     assert sorted(_legend_labels(after.ax_)) == [
         "95% band if calibrated",
         "95% band if calibrated",

@@ -69,6 +69,7 @@ def test_joint_on_given_axes_with_default_names(samples):
     fig, axes = plt.subplots(2, 2)
     display = JointSampleDisplay(samples=samples[:, :2]).plot(axes=axes, n_bins=5)
     assert display.axes_[1, 0] is axes[1, 0]
+    assert display.ax_ is display.axes_
     assert display.figure_ is fig
     assert display.truth_ is None
     assert len(display.hists_[0]) == 5
