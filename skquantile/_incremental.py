@@ -79,8 +79,9 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         improving, restoring the best weights. ``'auto'`` does so when the hold-out
         has at least 200 rows (2,000 rows at the default fraction); with 5 to 199
         hold-out rows it uses the hold-out only to choose the number of epochs and
-        then refits on all rows for that many epochs; below that it trains for
-        ``max_epochs``.
+        then refits on all rows for that many epochs; below that, on at least 10
+        rows, it chooses the number of epochs by 5-fold cross-validation and
+        refits; on fewer it trains for ``max_epochs``.
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
     n_iter_no_change : int or 'auto', default='auto'
@@ -235,7 +236,7 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
                 f"The 'knots' parameter is invalid: {exc}"
             ) from exc
 
-    def _build_head(self, in_features):
+    def _build_head(self, in_features, scaler):
         levels = torch.as_tensor(self.knot_levels_, dtype=torch.float64)
         return ISQFHead(in_features, levels, self.n_pieces)
 

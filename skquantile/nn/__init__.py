@@ -1,4 +1,4 @@
-"""Networks (pure torch): the MLP trunk and distribution heads."""
+"""Networks (pure torch): the MLP trunk, distribution heads and the PICNN."""
 
 from ._heads import (
     EPS_BETA,
@@ -10,12 +10,24 @@ from ._heads import (
     isqf_initial_bias,
 )
 from ._mlp import ACTIVATIONS, MLP, DistributionNetwork
+from ._picnn import (
+    HESSIAN_FLOOR,
+    PICNN,
+    ConvexPotentialHead,
+    even_convex,
+    smooth_relu,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "EPS_BETA",
     "EPS_GAP",
     "EPS_SPACING",
+    "HESSIAN_FLOOR",
+    "PICNN",
+    "ConvexPotentialHead",
+    "even_convex",
+    "smooth_relu",
     "MLP",
     "DistributionNetwork",
     "ISQFHead",

@@ -15,6 +15,8 @@ __all__ = [
     "check_alpha",
     "check_alpha_rows",
     "check_coverage",
+    "check_level_vectors",
+    "check_output_targets",
     "check_knots",
     "check_n_draws",
     "check_targets",
@@ -149,13 +151,78 @@ def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
     return arr
 
 
-def check_n_draws(n_samples: object) -> int:
-    """The number of draws per row, an int >= 1."""
+def check_n_draws(n_samples: object, name: str = "n_samples") -> int:
+    """A count such as the number of draws per row: an int >= 1."""
     if not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool):
-        raise ValueError(f"n_samples must be an int >= 1; got {n_samples!r}.")
+        raise ValueError(f"{name} must be an int >= 1; got {n_samples!r}.")
     if n_samples < 1:
-        raise ValueError(f"n_samples must be an int >= 1; got {int(n_samples)!r}.")
+        raise ValueError(f"{name} must be an int >= 1; got {int(n_samples)!r}.")
     return int(n_samples)
+
+
+def check_level_vectors(
+    alpha: ArrayLike, n_outputs: int, single_output: bool
+) -> tuple[NDArray, bool]:
+    """Level vectors of a multivariate quantile: (d,) or (k, d), in (0, 1)^d.
+
+    A model fitted on a 1-d y (``single_output``) also takes a float or k levels.
+    Returns the levels as (k, d) and whether one vector was given (the result then
+    has no level axis).
+    """
+    arr = _open_unit(
+        "alpha",
+        alpha,
+        "Use a level such as 0.001 or 0.999 for an extreme quantile.",
+        max_ndim=2,
+    )
+    if single_output and arr.ndim < 2:
+        return arr.reshape(-1, 1), arr.ndim == 0
+    if arr.ndim == 0 or arr.shape[-1] != n_outputs:
+        raise ValueError(
+            f"alpha must be a vector of {n_outputs} levels (one per output) or an "
+            f"array of shape (n_levels, {n_outputs}); got shape {arr.shape}. For "
+            "the quantiles of each output on its own use predict_marginal_quantile."
+        )
+    return arr.reshape(-1, n_outputs), arr.ndim == 1
+
+
+def check_output_targets(
+    values: ArrayLike,
+    n_samples: int,
+    n_outputs: int,
+    single_output: bool,
+    max_ndim: int = 3,
+) -> tuple[NDArray, tuple[int, ...]]:
+    """Target vectors of a multivariate model: (n, d) or m per row, (n, m, d).
+
+    A model fitted on a 1-d y takes (n,) or (n, m) instead. Returns the finite
+    float64 values as (n, m, d) and the shape the result takes.
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    per_row = arr.ndim - (0 if single_output else 1)
+    rule = "(n_samples,)" if single_output else f"(n_samples, {n_outputs})"
+    if max_ndim == 3:
+        many = "(n_samples, m)" if single_output else f"(n_samples, m, {n_outputs})"
+        rule = f"{rule} or {many}"
+    if (
+        per_row not in ((1, 2) if max_ndim == 3 else (1,))
+        or arr.shape[0] != n_samples
+        or (not single_output and arr.shape[-1] != n_outputs)
+    ):
+        raise ValueError(
+            f"y must have shape {rule}, with n_samples = {n_samples} rows as X has; "
+            f"got shape {arr.shape}."
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        value, where = _first_bad(arr, bad)
+        raise ValueError(f"y must be finite; got {value!r}{where}.")
+    shape = arr.shape
+    if single_output:
+        arr = arr[..., None]
+    if per_row == 1:
+        arr = arr[:, None, :]
+    return arr, shape
 
 
 def seed_from(random_state: object) -> int:
