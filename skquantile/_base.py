@@ -68,6 +68,9 @@ MIN_REFIT_VALID_ROWS = 5
 # intervals of the multivariate model covered 2% to 12% of new rows).
 MIN_KFOLD_ROWS = 10
 KFOLD_SPLITS = 5
+# The selected epoch count (hold-out or K-fold) is at least this: a noisy first
+# validation epoch must not pin a refit to one or two passes (mqf2.md section 8).
+MIN_SELECTED_EPOCHS = 5
 # batch_size='auto' aims at this many optimiser steps per epoch on small data ...
 STEPS_PER_EPOCH = 10
 # ... within these bounds on the batch size.
@@ -291,6 +294,14 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
                 "sample_weight must have a positive sum; got "
                 f"{float(sample_weight.sum())!r}."
             )
+        if not reset:
+            fitted = np.shape(self.standardizer_.y_loc)
+            if y.shape[1:] != fitted:
+                rule = f"(n_samples, {fitted[0]})" if fitted else "(n_samples,)"
+                raise ValueError(
+                    f"y must have shape {rule}, as in the first fit; got shape "
+                    f"{y.shape}."
+                )
         return X, y, sample_weight
 
     def _validate_X(self, X):
@@ -320,8 +331,8 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Training targets (several outputs for the multivariate model).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative row weights of the training loss.
 
@@ -386,7 +397,11 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         return int(np.argmin(mean)) + 1
 
     def _refit_all_rows(self, X, y, w, scaler, best):
-        """Train afresh on all rows for ``best`` epochs, the selected count."""
+        """Train afresh on all rows for ``best`` epochs, the selected count.
+
+        The count is raised to ``MIN_SELECTED_EPOCHS`` (within ``max_epochs``).
+        """
+        best = min(max(best, MIN_SELECTED_EPOCHS), self.max_epochs)
         if self.verbose:
             print(
                 f"Refitting on all {X.shape[0]} rows for {best} epochs, the count "
@@ -411,8 +426,8 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training inputs.
-        y : array-like of shape (n_samples,)
-            Training targets.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Training targets, shaped as in the first call.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative row weights of the training loss.
 
@@ -585,6 +600,8 @@ class _DistributionRegressor(RegressorMixin, BaseEstimator):
         Xs = self._validate_X(X)
         device = torch_device(self.net_.device)
         module = copy.deepcopy(self.net_.module_).to(torch.float64).eval()
+        # Maps take gradients in their inputs only: no graph through the weights.
+        module.requires_grad_(False)
         out = None
         with torch.no_grad():
             for start in range(0, Xs.shape[0], chunk):

@@ -110,7 +110,9 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         Seeds initialisation, draws, shuffling and the split, without touching
         numpy's or torch's global RNG.
     verbose : int, default=0
-        0 is silent; 1 prints one line per epoch (energy scores in y units).
+        0 is silent; 1 prints one line per epoch: the training loss (the energy
+        score with each output weighed by its relative scale) times the common
+        scale of y.
 
     Attributes
     ----------
@@ -288,13 +290,19 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         chunk = max(1, POINTS_PER_CHUNK // max(1, n_points))
         return self._map_distribution(X, fn, *row_args, chunk=chunk)
 
-    def _map_latents(self, X, z):
-        """Q(z | x) in y units for latents z (k, d) shared by all rows: (n, k, d)."""
+    def _map_latents(self, X, z, reduce=None):
+        """Q(z | x) in y units for latents z (k, d) shared by all rows: (n, k, d).
+
+        ``reduce`` (a torch function of the (rows, k, d) values, such as a mean
+        over the draws) is applied inside each chunk, so only its result is kept;
+        it must commute with the map to y units (means and quantiles do).
+        """
         shared = torch.as_tensor(z, dtype=torch.float64)
 
         def fn(dist):
             latents = shared.to(dist.loc.device).expand(dist.loc.shape[0], -1, -1)
-            return dist.quantile(latents)
+            values = dist.quantile(latents)
+            return values if reduce is None else reduce(values)
 
         return self._to_y(self._latent_call(X, fn, z.shape[0]))
 
@@ -322,8 +330,8 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         """
         check_is_fitted(self)
         z = self._normal_latents(MEAN_PAIRS, self.n_outputs_, MEAN_SEED)
-        draws = self._map_latents(X, np.concatenate([z, -z]))
-        return self._drop_axis(draws.mean(axis=1))
+        mean = self._map_latents(X, np.concatenate([z, -z]), lambda v: v.mean(-2))
+        return self._drop_axis(mean)
 
     def predict_quantile(self, X, alpha):
         """Vector quantiles Q(alpha | x); not marginal quantiles.
@@ -375,8 +383,12 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             out = self._map_latents(X, stats.norm.ppf(levels)[:, None])
         else:
             z = self._normal_latents(MARGINAL_DRAWS, self.n_outputs_, MARGINAL_SEED)
-            draws = self._map_latents(X, z)
-            out = np.moveaxis(np.quantile(draws, levels, axis=1), 0, 1)
+            q = torch.as_tensor(levels, dtype=torch.float64)
+
+            def marginal(values):
+                return torch.quantile(values, q.to(values.device), dim=-2).movedim(0, 1)
+
+            out = self._map_latents(X, z, marginal)
         out = self._drop_axis(out)
         return out[:, 0] if np.ndim(alpha) == 0 else out
 
@@ -476,7 +488,7 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             output axis is dropped for a model fitted on a 1-d y.
         """
         check_is_fitted(self)
-        mass = float(check_coverage(coverage))
+        mass = _scalar_coverage(coverage)
         n_points = check_n_draws(n_points, name="n_points")
         radius = np.sqrt(stats.chi2.ppf(mass, self.n_outputs_))
         latents = radius * _directions(n_points, self.n_outputs_)
@@ -501,7 +513,7 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             fraction ``coverage`` of new rows is inside.
         """
         check_is_fitted(self)
-        mass = float(check_coverage(coverage))
+        mass = _scalar_coverage(coverage)
         targets, _ = check_output_targets(
             y, _num_samples(X), self.n_outputs_, self._single_output_, max_ndim=2
         )
@@ -521,24 +533,27 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            The unbiased estimate from 256 draws per row (fixed seed), with the
-            Euclidean norm in the units of y; lower is better. For d = 1 it
-            estimates the CRPS.
+            The unbiased estimate from 256 draws per row (latents from a fixed
+            seed, shared by all rows, so a row's score does not depend on the
+            others), with the Euclidean norm in the units of y; lower is better.
+            For d = 1 it estimates the CRPS.
         """
         check_is_fitted(self)
         targets, _ = check_output_targets(
             y, _num_samples(X), self.n_outputs_, self._single_output_, max_ndim=2
         )
-        generator = torch.Generator().manual_seed(SCORE_SEED)
-        shape = (_num_samples(X), SCORE_DRAWS, self.n_outputs_)
-        z = torch.randn(shape, dtype=torch.float64, generator=generator).numpy()
+        z = torch.as_tensor(
+            self._normal_latents(SCORE_DRAWS, self.n_outputs_, SCORE_SEED)
+        )
         loc, scale = self.y_loc_, self.y_scale_
 
-        def fn(dist, zc, yc):
-            draws = dist.quantile(zc) * scale + torch.as_tensor(loc).to(zc)
+        def fn(dist, yc):
+            latents = z.to(yc).expand(yc.shape[0], -1, -1)
+            draws = dist.quantile(latents) * scale + torch.as_tensor(loc).to(yc)
             return energy_score_draws(draws, yc[:, 0])
 
-        return self._latent_call(X, fn, SCORE_DRAWS, z, targets)
+        # The pair term holds m x m distances per row: size the chunks for it.
+        return self._latent_call(X, fn, SCORE_DRAWS**2 // 16, targets)
 
     def score(self, X, y, sample_weight=None):
         """D² energy-score skill against the empirical joint law of y.
@@ -562,6 +577,16 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         targets = np.asarray(y, dtype=np.float64).reshape(len(scores), -1)
         reference = energy_reference(targets, sample_weight=sample_weight)
         return _d2_from_scores(scores, reference, sample_weight)
+
+
+def _scalar_coverage(coverage):
+    mass = check_coverage(coverage)
+    if mass.ndim:
+        raise ValueError(
+            f"coverage must be a float in (0, 1) for a region; got an array of shape "
+            f"{mass.shape}."
+        )
+    return float(mass)
 
 
 def _directions(n_points, d):

@@ -876,3 +876,39 @@ def test_tiny_data_does_not_collapse(seed):
     bounds = model.predict_marginal_quantile(X_new, [0.05, 0.95])
     inside = (bounds[:, 0] <= y_new) & (y_new <= bounds[:, 1])
     assert inside.mean() >= 0.6
+
+
+def test_partial_fit_rejects_another_number_of_outputs(data):
+    X, y = data
+    model = small_model().partial_fit(X[:150], y[:150])
+    message = (
+        "y must have shape (n_samples, 3), as in the first fit; got shape (50, 1)."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model.partial_fit(X[150:200], y[150:200, :1])
+    assert model.n_iter_ == 1
+
+
+def test_energy_score_of_a_row_does_not_depend_on_the_others(fitted, data):
+    # The 256 latents are shared by all rows, so a row's score is the same alone,
+    # in a subset, or in the full X (and zero weights act as dropping rows).
+    X, y = data
+    full = fitted.energy_score(X[:40], y[:40])
+    np.testing.assert_allclose(
+        fitted.energy_score(X[15:40], y[15:40]), full[15:], rtol=1e-12
+    )
+    w = np.r_[np.zeros(15), np.ones(25)]
+    assert fitted.score(X[:40], y[:40], sample_weight=w) == pytest.approx(
+        fitted.score(X[15:40], y[15:40]), rel=1e-10
+    )
+
+
+def test_region_coverage_must_be_a_float(fitted, data):
+    X, y = data
+    message = (
+        "coverage must be a float in (0, 1) for a region; got an array of shape (2,)."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fitted.predict_region(X[:N], coverage=[0.5, 0.9])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fitted.in_region(X[:N], y[:N], coverage=[0.5, 0.9])

@@ -53,6 +53,10 @@ def energy_score_draws(
     if inv_scale is not None:
         draws, y = draws * inv_scale, y * inv_scale
     first = torch.linalg.vector_norm(draws - y.unsqueeze(-2), dim=-1).mean(-1)
+    if not (torch.is_grad_enabled() and draws.requires_grad):
+        # Without gradients: m x m distances, not m x m x d differences.
+        dist = torch.cdist(draws, draws, compute_mode="donot_use_mm_for_euclid_dist")
+        return first - dist.sum((-1, -2)) / (2 * m * (m - 1))
     # All pairs by broadcasting (no index gathering, whose backward accumulates in
     # a thread-dependent order); the diagonal and lower triangle are replaced by 1
     # before the norm, so no norm is taken at 0, and masked out after it.

@@ -154,7 +154,10 @@ def check_targets(name: str, values: ArrayLike, n_samples: int) -> NDArray:
 def check_n_draws(n_samples: object, name: str = "n_samples") -> int:
     """A count such as the number of draws per row: an int >= 1."""
     if not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool):
-        raise ValueError(f"{name} must be an int >= 1; got {n_samples!r}.")
+        shown = n_samples
+        if isinstance(n_samples, numbers.Real) and not isinstance(n_samples, bool):
+            shown = float(n_samples)
+        raise ValueError(f"{name} must be an int >= 1; got {shown!r}.")
     if n_samples < 1:
         raise ValueError(f"{name} must be an int >= 1; got {int(n_samples)!r}.")
     return int(n_samples)
