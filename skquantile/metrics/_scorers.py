@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 
 from ..utils._validation import check_alpha, check_coverage
 from ._interval import interval_coverage
@@ -20,6 +21,19 @@ __all__ = [
     "make_coverage_scorer",
     "make_pinball_scorer",
 ]
+
+
+def _final_step(estimator, X):
+    """The last step of (nested) pipelines and X transformed by the steps before.
+
+    A :class:`~sklearn.pipeline.Pipeline` exposes ``predict`` but not the
+    distributional methods (``crps``, ``predict_quantile``, ...) of its last step,
+    so the scorers apply the preceding transforms themselves.
+    """
+    while isinstance(estimator, Pipeline):
+        X = estimator[:-1].transform(X) if len(estimator) > 1 else X
+        estimator = estimator[-1]
+    return estimator, X
 
 
 def crps_scorer(estimator, X, y):
@@ -37,8 +51,11 @@ def crps_scorer(estimator, X, y):
     Returns
     -------
     score : float
-        ``-mean(estimator.crps(X, y))``; higher is better.
+        ``-mean(estimator.crps(X, y))``; higher is better. For a
+        :class:`~sklearn.pipeline.Pipeline`, its last step scores the rows the
+        earlier steps transformed.
     """
+    estimator, X = _final_step(estimator, X)
     return -float(np.mean(estimator.crps(X, y)))
 
 
@@ -69,6 +86,7 @@ def energy_scorer(estimator, X, y):
     >>> energy_scorer(Constant(), np.zeros((3, 1)), np.zeros((3, 2)))
     -2.0
     """
+    estimator, X = _final_step(estimator, X)
     return -float(np.mean(estimator.energy_score(X, y)))
 
 
@@ -79,6 +97,7 @@ class _PinballScorer:
         self.alpha = alpha
 
     def __call__(self, estimator, X, y):
+        estimator, X = _final_step(estimator, X)
         quantiles = estimator.predict_quantile(X, self.alpha)
         return -mean_pinball_loss(y, quantiles, alpha=self.alpha)
 
@@ -93,6 +112,7 @@ class _CoverageScorer:
         self.coverage = coverage
 
     def __call__(self, estimator, X, y):
+        estimator, X = _final_step(estimator, X)
         observed = interval_coverage(y, estimator.predict_interval(X, self.coverage))
         return -float(np.mean(np.abs(observed - np.asarray(self.coverage))))
 

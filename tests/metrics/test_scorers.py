@@ -145,3 +145,31 @@ def test_multi_metric_grid_search_refits_on_crps():
     assert search.best_estimator_.n_features_in_ == X.shape[1]
     assert search.best_estimator_ is not model
     assert search.best_estimator_.learning_rate == search.best_params_["learning_rate"]
+
+
+def test_scorers_score_the_last_step_of_a_pipeline():
+    # A Pipeline does not expose crps / predict_quantile / predict_interval of its
+    # last step: the scorers transform X with the earlier steps and ask the model.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_heteroscedastic(n_samples=150, random_state=1)
+    X = X * 100 + 5
+    model = IncrementalQuantileRegressor(
+        hidden_layer_sizes=(8,), max_epochs=3, knots=5, random_state=0
+    )
+    pipe = make_pipeline(StandardScaler(), model).fit(X, y)
+    Xt = pipe[:-1].transform(X)
+    fitted = pipe[-1]
+    assert crps_scorer(pipe, X, y) == -np.mean(fitted.crps(Xt, y))
+    pinball = make_pinball_scorer([0.1, 0.9])
+    assert pinball(pipe, X, y) == pinball(fitted, Xt, y)
+    coverage = make_coverage_scorer(0.8)
+    assert coverage(pipe, X, y) == coverage(fitted, Xt, y)
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), model),
+        {"incrementalquantileregressor__learning_rate": [1e-3, 3e-2]},
+        scoring=crps_scorer,
+        cv=2,
+    ).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
