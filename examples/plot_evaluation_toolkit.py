@@ -43,7 +43,9 @@ from skquantile.plotting import (
     ServiceLevelDisplay,
 )
 
-parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+parser = argparse.ArgumentParser(
+    description="Evaluation toolkit: six views of a distributional forecast"
+)
 parser.add_argument(
     "--output-dir",
     default=".",

@@ -29,7 +29,7 @@ from skquantile import IncrementalQuantileRegressor
 from skquantile.datasets import make_heteroscedastic
 from skquantile.metrics import crps_quantile_grid
 
-parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+parser = argparse.ArgumentParser(description="Quickstart: one model for every quantile")
 parser.add_argument(
     "--output",
     default="quickstart_fan_chart.png",
