@@ -48,7 +48,7 @@ from .utils._sklearn_compat import (
     validate_data,
 )
 from .utils._torch import seeded, torch_device
-from .utils._validation import seed_from
+from .utils._validation import check_coverage, seed_from
 
 __all__ = ["TRAINING_CONSTRAINTS", "_DistributionRegressor"]
 
@@ -249,6 +249,19 @@ def _training_plan(est, n_samples: int) -> _TrainingPlan:
     else:
         patience = int(est.n_iter_no_change)
     return _TrainingPlan(batch, early, patience, refit, n_valid if early else 0, kfold)
+
+
+def _central_interval(predict_quantile, X, coverage):
+    """Central intervals from one ``predict_quantile(X, levels)`` call.
+
+    The bounds are the (1 - coverage) / 2 and (1 + coverage) / 2 quantiles:
+    ``(n, 2)`` for a scalar ``coverage``, ``(n, 2, k)`` for a 1-d one.
+    """
+    mass = check_coverage(coverage)
+    lower, upper = np.atleast_1d((1 - mass) / 2), np.atleast_1d((1 + mass) / 2)
+    bounds = predict_quantile(X, np.concatenate([lower, upper]))
+    bounds = bounds.reshape(bounds.shape[0], 2, -1)
+    return bounds[:, :, 0] if mass.ndim == 0 else bounds
 
 
 class _DistributionRegressor(RegressorMixin, BaseEstimator):

@@ -22,6 +22,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, column_or_1d
 from sklearn.utils.validation import check_is_fitted
 
+from ._base import _central_interval
 from ._incremental import IncrementalQuantileRegressor
 from .distributions import open_uniform
 from .metrics._crps import _d2_from_scores, pinball_loss_rows
@@ -35,7 +36,6 @@ from .utils._sklearn_compat import (
 )
 from .utils._validation import (
     check_alpha_rows,
-    check_coverage,
     check_n_draws,
     check_targets,
     seed_from,
@@ -302,10 +302,7 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
             Lower and upper bounds, a third axis for a 1-d ``coverage``.
         """
         check_is_fitted(self)
-        mass = check_coverage(coverage)
-        lower = self.predict_quantile(X, (1 - mass) / 2)
-        upper = self.predict_quantile(X, (1 + mass) / 2)
-        return np.stack([lower, upper], axis=1)
+        return _central_interval(self.predict_quantile, X, coverage)
 
     def predict_cdf(self, X, y):
         """Recalibrated conditional CDF, the inverse of :meth:`predict_quantile`.

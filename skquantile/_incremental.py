@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import TRAINING_CONSTRAINTS, _DistributionRegressor
+from ._base import TRAINING_CONSTRAINTS, _central_interval, _DistributionRegressor
 from .distributions import open_uniform
 from .metrics._crps import _d2_from_scores, crps_reference
 from .nn import ISQFHead
@@ -23,7 +23,6 @@ from .utils._sklearn_compat import Interval, InvalidParameterError, _num_samples
 from .utils._torch import torch_device
 from .utils._validation import (
     check_alpha_rows,
-    check_coverage,
     check_knots,
     check_n_draws,
     check_targets,
@@ -379,10 +378,7 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
             the upper bound; a third axis for a 1-d ``coverage``.
         """
         check_is_fitted(self)
-        mass = check_coverage(coverage)
-        lower = self.predict_quantile(X, (1 - mass) / 2)
-        upper = self.predict_quantile(X, (1 + mass) / 2)
-        return np.stack([lower, upper], axis=1)
+        return _central_interval(self.predict_quantile, X, coverage)
 
     def predict_expected_excess(self, X, threshold):
         r"""Expected excess over a threshold, :math:`E[(Y - t)_+ \mid x]`, closed form.
