@@ -572,3 +572,25 @@ def test_calibration_on_large_heteroscedastic_data():
     levels = np.round(np.arange(0.05, 0.951, 0.05), 2)
     observed = (yt[:, None] <= model.predict_quantile(Xt, levels)).mean(axis=0)
     np.testing.assert_array_less(np.abs(observed - levels), 0.03)
+
+
+@pytest.mark.parametrize(
+    "alpha, suffix",
+    [
+        (95, " Levels are fractions: did you mean 0.95?"),
+        (2.5, " Levels are fractions: did you mean 0.025?"),
+        (1.5, ""),  # just above 1: a slip, not a percentage
+        (1.0, ""),
+    ],
+)
+def test_percentage_hint_only_for_values_that_read_as_percentages(
+    fitted, data, alpha, suffix
+):
+    X, _ = data
+    with pytest.raises(ValueError) as info:
+        fitted.predict_quantile(X, alpha)
+    expected = (
+        f"alpha must lie in the open interval (0, 1); got {float(alpha)!r}. "
+        f"{LEVEL_HINT}{suffix}"
+    )
+    assert str(info.value) == expected

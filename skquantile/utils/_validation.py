@@ -26,6 +26,8 @@ __all__ = [
 # Smallest distance between two knot levels: closer knots make the spline pieces
 # between them narrower than float32 can resolve against the level itself.
 MIN_KNOT_SPACING = 1e-3
+# Out-of-range levels from here up to 100 get the hint "did you mean value / 100?".
+PERCENT_HINT_MIN = 2
 
 
 def _first_bad(values: NDArray, bad: NDArray) -> tuple[float, str]:
@@ -47,7 +49,9 @@ def _open_unit(name: str, values: ArrayLike, hint: str, max_ndim: int = 1) -> ND
     if bad.any():
         value, where = _first_bad(arr, bad)
         extra = ""
-        if np.isfinite(value) and 1 < value < 100:
+        # Values from 2 to 100 read as percentages (95 for 0.95); just above 1,
+        # such as 1.2, they are more likely a slip than 1.2%.
+        if np.isfinite(value) and PERCENT_HINT_MIN <= value < 100:
             extra = f" Levels are fractions: did you mean {value / 100!r}?"
         raise ValueError(
             f"{name} must lie in the open interval (0, 1); got {value!r}{where}. "
