@@ -17,7 +17,6 @@ def _argv(output_dir):
             "--output",
             str(output_dir / "quickstart_fan_chart.png"),
         ],
-        "plot_evaluation_toolkit.py": ["--output-dir", str(output_dir)],
     }
 
 

@@ -112,3 +112,5 @@ gaps = {
 }
 print(f"largest level-coverage error before: {np.max(np.abs(gaps['before'])):.3f}")
 print(f"largest level-coverage error after:  {np.max(np.abs(gaps['after'])):.3f}")
+
+plt.show()

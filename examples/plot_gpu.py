@@ -86,3 +86,5 @@ ax.legend(loc="upper left")
 score = model.score(X_test, y_test)
 print(f"device: {device}")
 print(f"D2 CRPS score on {len(y_test)} test rows: {score:.4f}")
+
+plt.show()

@@ -124,3 +124,5 @@ print(f"held-out CRPS: {-search.score(X_test, y_test):.4f}")
 print(f"held-out D2 CRPS skill: {best.score(X_test, y_test):.4f}")
 print(f"best parameters: {search.best_params_}")
 print(f"best cross-validated CRPS: {-search.best_score_:.4f}")
+
+plt.show()
