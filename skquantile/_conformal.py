@@ -178,6 +178,33 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         self : ConformalQuantileRegressor
             The fitted meta-estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> model.n_calibration_
+        50
+        >>> model.calibration_levels_.shape, model.calibration_pit_.shape
+        ((52,), (52,))
+        >>> model.estimator_ is base  # a fitted clone
+        False
+
+        A model fitted elsewhere is calibrated as is, on every row given to ``fit``:
+
+        >>> from sklearn.frozen import FrozenEstimator
+        >>> fitted = base.fit(X[:100], y[:100])
+        >>> frozen = ConformalQuantileRegressor(FrozenEstimator(fitted))
+        >>> frozen.fit(X[100:], y[100:]).n_calibration_
+        100
         """
         validate_data(self, X, y, skip_check_array=True)
         y = column_or_1d(
@@ -263,6 +290,24 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
             The recalibrated 0.5-quantile of each row.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> median = model.predict(X[:5])
+        >>> median.shape
+        (5,)
+        >>> bool(np.allclose(median, model.predict_quantile(X[:5], 0.5)))
+        True
         """
         return self.predict_quantile(X, 0.5)
 
@@ -281,6 +326,27 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         quantiles : ndarray of shape (n_samples,) or (n_samples, n_levels)
             The wrapped model's quantiles at the mapped levels :math:`G(\\alpha)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> q = model.predict_quantile(X[:5], [0.05, 0.5, 0.95])
+        >>> q.shape, bool(np.all(np.diff(q, axis=1) >= 0))
+        ((5, 3), True)
+        >>> model.predict_quantile(X[:5], 0.5).shape
+        (5,)
+        >>> per_row = np.linspace(0.1, 0.9, 5)[:, None]  # one level per row
+        >>> model.predict_quantile(X[:5], per_row).shape
+        (5, 1)
         """
         check_is_fitted(self)
         levels = check_alpha_rows(alpha, _num_samples(X))
@@ -300,6 +366,28 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         intervals : ndarray of shape (n_samples, 2) or (n_samples, 2, k)
             Lower and upper bounds, a third axis for a 1-d ``coverage``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> interval = model.predict_interval(X[:5], coverage=0.9)
+        >>> interval.shape, bool(np.all(interval[:, 0] <= interval[:, 1]))
+        ((5, 2), True)
+        >>> both = model.predict_interval(X[:5], coverage=[0.5, 0.9])
+        >>> both.shape
+        (5, 2, 2)
+        >>> width = both[:, 1] - both[:, 0]
+        >>> bool(np.all(width[:, 0] <= width[:, 1]))
+        True
         """
         check_is_fitted(self)
         return _central_interval(self.predict_quantile, X, coverage)
@@ -319,6 +407,26 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         cdf : ndarray of shape (n_samples,) or (n_samples, m)
             :math:`G^{-1}(\\hat F(y \\mid x))`, in [0, 1]. On new rows these
             recalibrated PIT values are close to uniform.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> levels = [0.1, 0.5, 0.9]
+        >>> cdf = model.predict_cdf(X[:5], model.predict_quantile(X[:5], levels))
+        >>> cdf.shape, bool(np.allclose(cdf, levels))
+        ((5, 3), True)
+        >>> pit = model.predict_cdf(X[:5], y[:5])
+        >>> pit.shape, bool(np.all((pit >= 0) & (pit <= 1)))
+        ((5,), True)
         """
         check_is_fitted(self)
         check_targets("y", y, _num_samples(X))
@@ -340,6 +448,25 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         draws : ndarray of shape (n_samples, n_draws)
             Independent draws, levels drawn strictly inside (0, 1) per row.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> draws = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> draws.shape
+        (5, 100)
+        >>> again = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> bool(np.array_equal(draws, again))
+        True
         """
         check_is_fitted(self)
         n_draws = check_n_draws(n_samples)
@@ -368,6 +495,22 @@ class ConformalQuantileRegressor(RegressorMixin, BaseEstimator):
         -------
         score : float
             1 is perfect; 0 is no better than the unconditional quantiles of y.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConformalQuantileRegressor
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> base = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, batch_size=100,
+        ...     early_stopping=False, random_state=0,
+        ... )
+        >>> model = ConformalQuantileRegressor(base, random_state=0).fit(X, y)
+        >>> skill = model.score(X, y)
+        >>> isinstance(skill, float), bool(skill <= 1)
+        (True, True)
         """
         check_is_fitted(self)
         y = column_or_1d(check_array(y, ensure_2d=False, input_name="y"))

@@ -329,6 +329,22 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             seed, so deterministic); ``(n_samples,)`` for a model fitted on a 1-d y.
             The centre ``predict_quantile(X, [0.5] * d)`` is a centre-outward
             median instead.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> mean = model.predict(X[:5])
+        >>> mean.shape, mean.dtype
+        ((5, 2), dtype('float64'))
+        >>> bool(np.array_equal(mean, model.predict(X[:5])))  # fixed latents
+        True
         """
         check_is_fitted(self)
         z = self._normal_latents(MEAN_PAIRS, self.n_outputs_, MEAN_SEED)
@@ -352,6 +368,27 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             ``Q(Phi^{-1}(alpha) | x)``; the output axis is dropped for a model
             fitted on a 1-d y. The diagonal ``Q(t, ..., t)`` is *not* the vector of
             the outputs' t-quantiles (see :meth:`predict_marginal_quantile`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> q = model.predict_quantile(X[:5], [0.2, 0.7])
+        >>> q.shape
+        (5, 2)
+        >>> model.predict_quantile(X[:5], [[0.1, 0.1], [0.5, 0.5], [0.9, 0.9]]).shape
+        (5, 3, 2)
+
+        :meth:`predict_cdf` maps the quantiles back to their levels:
+
+        >>> bool(np.allclose(model.predict_cdf(X[:5], q), [0.2, 0.7]))
+        True
         """
         check_is_fitted(self)
         levels, single = check_level_vectors(
@@ -378,6 +415,22 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             dropped for a model fitted on a 1-d y. For d = 1 these are exactly
             :meth:`predict_quantile`; otherwise the linearly interpolated quantiles
             of 1,000 draws whose latents are shared by all rows (fixed seed).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> q = model.predict_marginal_quantile(X[:5], [0.1, 0.5, 0.9])
+        >>> q.shape, bool(np.all(np.diff(q, axis=1) >= 0))
+        ((5, 3, 2), True)
+        >>> model.predict_marginal_quantile(X[:5], 0.5).shape
+        (5, 2)
         """
         check_is_fitted(self)
         levels = np.atleast_1d(check_alpha(alpha))
@@ -411,6 +464,23 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         draws : ndarray of shape (n_samples, n_draws[, n_outputs])
             ``Q(Z | x)`` with independent ``Z ~ N(0, I)`` per row and draw; the
             output axis is dropped for a model fitted on a 1-d y.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> draws = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> draws.shape
+        (5, 100, 2)
+        >>> again = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> bool(np.array_equal(draws, again))
+        True
         """
         check_is_fitted(self)
         n_draws = check_n_draws(n_samples)
@@ -459,6 +529,24 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             data). For d = 1 this is the CDF; for d >= 2 it is the vector rank,
             not P(Y <= y | x). Under a correct model, the ranks of new rows are
             i.i.d. uniform on (0, 1)^d.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> levels = [0.2, 0.7]
+        >>> ranks = model.predict_cdf(X[:5], model.predict_quantile(X[:5], levels))
+        >>> ranks.shape, bool(np.allclose(ranks, levels))
+        ((5, 2), True)
+        >>> u = model.predict_cdf(X[:5], y[:5])
+        >>> u.shape, bool(np.all((u >= 0) & (u <= 1)))
+        ((5, 2), True)
         """
         check_is_fitted(self)
         targets, shape = check_output_targets(
@@ -488,6 +576,28 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             The region :math:`Q(\{\|z\| \le r\} \mid x)` is compact and connected,
             not necessarily convex; test membership with :meth:`in_region`. The
             output axis is dropped for a model fitted on a 1-d y.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> boundary = model.predict_region(X[:5], coverage=0.9, n_points=16)
+        >>> boundary.shape
+        (5, 16, 2)
+
+        A boundary point of the 90% region lies inside the 95% region, outside the 85%:
+
+        >>> point = boundary[:, 0]
+        >>> bool(np.all(model.in_region(X[:5], point, coverage=0.95)))
+        True
+        >>> bool(np.any(model.in_region(X[:5], point, coverage=0.85)))
+        False
         """
         check_is_fitted(self)
         mass = _scalar_coverage(coverage)
@@ -513,6 +623,23 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         inside : ndarray of shape (n_samples,)
             Booleans: ``||z*(y)||^2 <= chi2_d(coverage)``. Under a correct model a
             fraction ``coverage`` of new rows is inside.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> inside = model.in_region(X[:5], y[:5], coverage=0.9)
+        >>> inside.shape, inside.dtype
+        ((5,), dtype('bool'))
+        >>> centre = model.predict_quantile(X[:5], [0.5, 0.5])
+        >>> bool(np.all(model.in_region(X[:5], centre)))
+        True
         """
         check_is_fitted(self)
         mass = _scalar_coverage(coverage)
@@ -539,6 +666,23 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
             seed, shared by all rows, so a row's score does not depend on the
             others), with the Euclidean norm in the units of y; lower is better.
             For d = 1 it estimates the CRPS.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> scores = model.energy_score(X[:5], y[:5])
+        >>> scores.shape
+        (5,)
+        >>> far = model.energy_score(X[:5], y[:5] + 100.0)  # targets far from the law
+        >>> bool(np.all(far > scores))
+        True
         """
         check_is_fitted(self)
         targets, _ = check_output_targets(
@@ -574,6 +718,22 @@ class ConvexMultivariateQuantileRegressor(_DistributionRegressor):
         score : float
             ``1 - sum w ES(model) / sum w ES(empirical law of y)``: 1 is perfect,
             0 no better than ignoring X, higher is better. Deterministic.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> X, y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), potential_hidden=8, n_draws=8, max_epochs=3,
+        ...     batch_size=100, early_stopping=False, random_state=0,
+        ... ).fit(X, y)
+        >>> skill = model.score(X[:50], y[:50])
+        >>> isinstance(skill, float), bool(skill <= 1)
+        (True, True)
+        >>> model.score(X[:50], y[:50]) == skill  # deterministic
+        True
         """
         scores = self.energy_score(X, y)
         targets = np.asarray(y, dtype=np.float64).reshape(len(scores), -1)

@@ -275,6 +275,22 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         y_pred : ndarray of shape (n_samples,)
             The 0.5-quantile of each row's predicted distribution.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> median = model.predict(X[:5])
+        >>> median.shape
+        (5,)
+        >>> bool(np.allclose(median, model.predict_quantile(X[:5], 0.5)))
+        True
         """
         return self.predict_quantile(X, 0.5)
 
@@ -295,6 +311,30 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         quantiles : ndarray of shape (n_samples,) or (n_samples, n_levels)
             ``(n_samples,)`` for a scalar ``alpha``, ``(n_samples, n_levels)`` for a
             1-d or 2-d ``alpha``; non-decreasing in ``alpha`` along each row.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> q = model.predict_quantile(X[:5], [0.1, 0.5, 0.9])
+        >>> q.shape
+        (5, 3)
+        >>> bool(np.all(np.diff(q, axis=1) > 0))
+        True
+        >>> model.predict_quantile(X[:5], 0.5).shape
+        (5,)
+
+        A 2-d ``alpha`` gives each row its own levels:
+
+        >>> levels = np.array([[0.5], [0.9], [0.95], [0.99], [0.5]])
+        >>> model.predict_quantile(X[:5], levels).shape
+        (5, 1)
         """
         check_is_fitted(self)
         loc, scale = self.y_loc_, self.y_scale_
@@ -320,6 +360,25 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         cdf : ndarray of shape (n_samples,) or (n_samples, m)
             Values in [0, 1]; ``(n_samples, m)`` only for a 2-d ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> q = model.predict_quantile(X[:5], [0.1, 0.5, 0.9])
+        >>> cdf = model.predict_cdf(X[:5], q)
+        >>> cdf.shape
+        (5, 3)
+        >>> bool(np.allclose(cdf, [0.1, 0.5, 0.9]))
+        True
+        >>> model.predict_cdf(X[:5], 0.0).shape
+        (5,)
         """
         check_is_fitted(self)
         return self._targets_call(X, "y", y, lambda d, z: d.cdf_last(z))
@@ -338,6 +397,23 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         pdf : ndarray of shape (n_samples,) or (n_samples, m)
             Densities in the units of 1 / y.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> grid = np.linspace(y.min(), y.max(), 50)
+        >>> pdf = model.predict_pdf(X[:5], np.broadcast_to(grid, (5, 50)))
+        >>> pdf.shape
+        (5, 50)
+        >>> bool(np.all(pdf >= 0))
+        True
         """
         check_is_fitted(self)
         scale = self.y_scale_
@@ -357,6 +433,23 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         mean : ndarray of shape (n_samples,)
             E[y | x], with the exponential tails integrated in closed form.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> mean = model.predict_mean(X[:5])
+        >>> mean.shape
+        (5,)
+        >>> q = model.predict_quantile(X[:5], [0.01, 0.99])
+        >>> bool(np.all((q[:, 0] < mean) & (mean < q[:, 1])))
+        True
         """
         check_is_fitted(self)
         return self.y_loc_ + self.y_scale_ * self._map_distribution(X, lambda d: d.mean)
@@ -376,6 +469,26 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         intervals : ndarray of shape (n_samples, 2) or (n_samples, 2, k)
             ``[:, 0]`` the lower bound (the (1 - coverage) / 2 quantile) and ``[:, 1]``
             the upper bound; a third axis for a 1-d ``coverage``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> intervals = model.predict_interval(X[:5], coverage=0.9)
+        >>> intervals.shape
+        (5, 2)
+        >>> bool(np.all(intervals[:, 0] <= intervals[:, 1]))
+        True
+        >>> bool(np.allclose(intervals, model.predict_quantile(X[:5], [0.05, 0.95])))
+        True
+        >>> model.predict_interval(X[:5], coverage=[0.5, 0.9]).shape
+        (5, 2, 2)
         """
         check_is_fitted(self)
         return _central_interval(self.predict_quantile, X, coverage)
@@ -551,6 +664,25 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         draws : ndarray of shape (n_samples, n_draws)
             Independent draws; the uniform levels lie strictly inside (0, 1), so
             every draw is finite.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> draws = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> draws.shape
+        (5, 100)
+        >>> bool(np.all(np.isfinite(draws)))
+        True
+        >>> again = model.sample(X[:5], n_samples=100, random_state=0)
+        >>> bool(np.array_equal(draws, again))
+        True
         """
         check_is_fitted(self)
         n_draws = check_n_draws(n_samples)
@@ -579,6 +711,22 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         crps : ndarray of shape (n_samples,)
             CRPS in the units of y; lower is better.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> scores = model.crps(X[:5], y[:5])
+        >>> scores.shape
+        (5,)
+        >>> bool(np.all(scores >= 0))
+        True
         """
         check_is_fitted(self)
         y = np.asarray(y, dtype=np.float64)
@@ -608,6 +756,24 @@ class IncrementalQuantileRegressor(_DistributionRegressor):
         -------
         score : float
             The D² CRPS skill score.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> from skquantile.metrics import crps_reference
+        >>> skill = model.score(X, y)
+        >>> isinstance(skill, float), skill <= 1
+        (True, True)
+        >>> ratio = model.crps(X, y).sum() / crps_reference(y).sum()
+        >>> bool(np.isclose(skill, 1 - ratio))
+        True
         """
         scores = self.crps(X, y)
         reference = crps_reference(y, sample_weight=sample_weight)

@@ -201,6 +201,20 @@ def crps_reference(y_true, sample_weight=None):
     -------
     crps : ndarray of shape (n_samples,)
         ``E|Y - y_i| - E|Y - Y'| / 2`` under the weighted empirical law of y.
+
+    Examples
+    --------
+    >>> from skquantile.metrics import crps_ensemble, crps_reference
+    >>> y = [0.0, 1.0, 2.0, 3.0]
+    >>> crps_reference(y)
+    array([0.875, 0.375, 0.375, 0.875])
+    >>> crps_reference([0.0, 1.0], sample_weight=[3.0, 1.0])
+    array([0.0625, 0.5625])
+
+    Its mean is the CRPS of the ensemble made of all of ``y``, given to every row:
+
+    >>> crps_ensemble(y, [y] * 4)
+    0.625
     """
     y = _as_targets(y_true)
     w = _check_sample_weight(sample_weight, y)

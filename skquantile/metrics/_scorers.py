@@ -54,6 +54,28 @@ def crps_scorer(estimator, X, y):
         ``-mean(estimator.crps(X, y))``; higher is better. For a
         :class:`~sklearn.pipeline.Pipeline`, its last step scores the rows the
         earlier steps transformed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skquantile import IncrementalQuantileRegressor
+    >>> from skquantile.datasets import make_heteroscedastic
+    >>> from skquantile.metrics import crps_scorer
+    >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+    >>> model = IncrementalQuantileRegressor(
+    ...     hidden_layer_sizes=(8,), max_epochs=3, early_stopping=False,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> score = crps_scorer(model, X, y)
+    >>> bool(np.isclose(score, -np.mean(model.crps(X, y))))
+    True
+
+    Pass it as ``scoring`` to rank models by CRPS in cross-validation or a search:
+
+    >>> from sklearn.model_selection import cross_val_score
+    >>> scores = cross_val_score(model, X, y, cv=2, scoring=crps_scorer)
+    >>> scores.shape, bool(np.all(scores < 0))
+    ((2,), True)
     """
     estimator, X = _final_step(estimator, X)
     return -float(np.mean(estimator.crps(X, y)))

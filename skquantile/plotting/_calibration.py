@@ -134,6 +134,28 @@ class LevelCalibrationDisplay:
         -------
         display : LevelCalibrationDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        Two curves on one axes, before and after a recalibration; they share the
+        diagonal:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import LevelCalibrationDisplay
+        >>> levels = np.array([0.1, 0.5, 0.9])
+        >>> before = LevelCalibrationDisplay(
+        ...     levels=levels, observed=np.array([0.2, 0.5, 0.8]), n_samples=100
+        ... )
+        >>> after = LevelCalibrationDisplay(
+        ...     levels=levels, observed=np.array([0.12, 0.49, 0.9]), n_samples=100
+        ... )
+        >>> fig, ax = plt.subplots()
+        >>> before = before.plot(ax=ax, name="before")
+        >>> after = after.plot(ax=ax, name="after", band_coverage=None)
+        >>> len(ax.lines), before.diagonal_ is after.diagonal_, after.band_ is None
+        (3, True, True)
+        >>> plt.close(fig)
         """
         mass = _check_band_coverage(band_coverage)
         self.figure_, self.ax_ = _figure_and_ax(ax, "LevelCalibrationDisplay.plot")
@@ -194,6 +216,28 @@ default=np.linspace(0.05, 0.95, 19)
         -------
         display : LevelCalibrationDisplay
             The drawn display.
+
+        Examples
+        --------
+        Calibration of a tiny fitted model on held-out rows at three levels:
+
+        >>> import matplotlib.pyplot as plt
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> from skquantile.plotting import LevelCalibrationDisplay
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X[:150], y[:150])  # rows 150 to 199 held out
+        >>> display = LevelCalibrationDisplay.from_estimator(
+        ...     model, X[150:], y[150:], levels=[0.1, 0.5, 0.9]
+        ... )
+        >>> display.observed.shape, display.n_samples, display.line_.get_label()
+        ((3,), 50, 'IncrementalQuantileRegressor')
+        >>> plt.close(display.figure_)
         """
         levels = _check_levels("levels", levels, increasing=True)
         y_quantiles = estimator.predict_quantile(X, levels)
@@ -225,6 +269,24 @@ default=np.linspace(0.05, 0.95, 19)
         -------
         display : LevelCalibrationDisplay
             The drawn display.
+
+        Examples
+        --------
+        Quantiles of N(0, 0.5^2) for N(0, 1) targets are too narrow: at level 0.9
+        fewer than 90% of the targets lie below them.
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import LevelCalibrationDisplay
+        >>> y_true = np.random.default_rng(0).normal(size=500)
+        >>> levels = np.array([0.1, 0.5, 0.9])
+        >>> y_quantiles = np.tile([-0.64, 0.0, 0.64], (500, 1))
+        >>> display = LevelCalibrationDisplay.from_predictions(
+        ...     y_true, y_quantiles, levels, name="too narrow"
+        ... )
+        >>> bool(display.observed[-1] < 0.9), display.band_ is not None
+        (True, True)
+        >>> plt.close(display.figure_)
         """
         levels = _check_levels("levels", levels, increasing=True)
         y_true = _check_array("y_true", y_true, 1, "(n_samples,)")

@@ -212,6 +212,24 @@ class QuantileFanDisplay:
         -------
         display : QuantileFanDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        Draw a display built by hand on an axes of your own:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import QuantileFanDisplay
+        >>> x = np.linspace(0, 1, 20)
+        >>> y_interval = np.stack([x - 1, x + 1], axis=1)[:, :, None]  # one band
+        >>> display = QuantileFanDisplay(
+        ...     x=x, y_interval=y_interval, coverage=np.array([0.8]), y_median=x
+        ... )
+        >>> fig, ax = plt.subplots()
+        >>> display = display.plot(ax=ax, band_kwargs={"color": "C2"})
+        >>> display.ax_ is ax, len(display.bands_), display.scatter_ is None
+        (True, 1, True)
+        >>> plt.close(fig)
         """
         self.figure_, self.ax_ = _figure_and_ax(ax, "QuantileFanDisplay.plot")
         from matplotlib.collections import PathCollection
@@ -277,6 +295,28 @@ default=(0.5, 0.8, 0.95)
         -------
         display : QuantileFanDisplay
             The drawn display.
+
+        Examples
+        --------
+        Central 50% and 90% intervals of a tiny fitted model on held-out rows:
+
+        >>> import matplotlib.pyplot as plt
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> from skquantile.plotting import QuantileFanDisplay
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X[:150], y[:150])  # rows 150 to 199 held out
+        >>> display = QuantileFanDisplay.from_estimator(
+        ...     model, X[150:], y[150:], coverage=(0.5, 0.9)
+        ... )
+        >>> len(display.bands_), display.ax_.get_xlabel()  # against the row index
+        (2, 'row index')
+        >>> plt.close(display.figure_)
         """
         mass = np.atleast_1d(check_coverage(coverage))
         y_interval = estimator.predict_interval(X, mass)
@@ -333,6 +373,24 @@ default=(0.5, 0.8, 0.95)
         -------
         display : QuantileFanDisplay
             The drawn display.
+
+        Examples
+        --------
+        One 90% interval of a N(x, 0.5^2) forecast, with the observed targets:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import QuantileFanDisplay
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, size=50)
+        >>> y_true = x + rng.normal(scale=0.5, size=50)
+        >>> y_interval = np.column_stack([x - 0.82, x + 0.82])  # shape (50, 2)
+        >>> display = QuantileFanDisplay.from_predictions(
+        ...     x, y_interval, 0.9, y_median=x, y_true=y_true
+        ... )
+        >>> display.bands_[0].get_label(), display.scatter_.get_offsets().shape
+        ('90% interval', (50, 2))
+        >>> plt.close(display.figure_)
         """
         x = _check_array("x", x, 1, "(n_samples,)")
         mass = check_coverage(coverage)

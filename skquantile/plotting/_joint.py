@@ -100,6 +100,23 @@ default=None
         -------
         display : JointSampleDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        Three outputs on a grid of axes of your own:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import JointSampleDisplay
+        >>> samples = np.random.default_rng(0).normal(size=(100, 3))
+        >>> display = JointSampleDisplay(samples=samples, output_names=["a", "b", "c"])
+        >>> fig, axes = plt.subplots(3, 3)
+        >>> display = display.plot(axes=axes, n_bins=10)
+        >>> len(display.hists_), len(display.scatters_), display.truth_ is None
+        (3, 3, True)
+        >>> display.axes_[0, 2].axison  # above the diagonal: switched off
+        False
+        >>> plt.close(fig)
         """
         n_bins = _check_int("n_bins", n_bins, 1)
         samples = np.asarray(self.samples)
@@ -191,6 +208,30 @@ default=None
         -------
         display : JointSampleDisplay
             The drawn display.
+
+        Examples
+        --------
+        Joint draws of a two-horizon forecast for the first row:
+
+        >>> import matplotlib.pyplot as plt
+        >>> from skquantile import ConvexMultivariateQuantileRegressor
+        >>> from skquantile.datasets import make_multi_horizon
+        >>> from skquantile.plotting import JointSampleDisplay
+        >>> X, Y = make_multi_horizon(n_samples=200, n_horizons=2, random_state=0)
+        >>> model = ConvexMultivariateQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     potential_hidden=8,
+        ...     n_draws=8,
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X, Y)
+        >>> display = JointSampleDisplay.from_estimator(
+        ...     model, X[:1], Y[:1], n_samples=100, random_state=0
+        ... )
+        >>> display.axes_.shape, len(display.scatters_), len(display.truth_)
+        ((2, 2), 1, 3)
+        >>> plt.close(display.figure_)
         """
         _one_row(X, "JointSampleDisplay.from_estimator")
         draws = np.asarray(
@@ -230,6 +271,21 @@ default=None
         -------
         display : JointSampleDisplay
             The drawn display.
+
+        Examples
+        --------
+        A 1-d array of draws is one output: a single histogram.
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import JointSampleDisplay
+        >>> samples = np.random.default_rng(0).normal(size=300)
+        >>> display = JointSampleDisplay.from_predictions(
+        ...     samples, y_true=0.3, output_names=["demand"], n_bins=15
+        ... )
+        >>> display.axes_.shape, len(display.hists_[0]), len(display.truth_)
+        ((1, 1), 15, 1)
+        >>> plt.close(display.figure_)
         """
         samples = np.asarray(samples, dtype=np.float64)
         samples = samples[:, None] if samples.ndim == 1 else samples

@@ -108,6 +108,21 @@ class PITHistogramDisplay:
         -------
         display : PITHistogramDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        Counts instead of densities, without the sampling band:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import PITHistogramDisplay
+        >>> pit_values = np.linspace(0.01, 0.99, 100)
+        >>> display = PITHistogramDisplay(pit_values=pit_values, n_bins=5)
+        >>> fig, ax = plt.subplots()
+        >>> display = display.plot(ax=ax, density=False, band_coverage=None)
+        >>> len(display.bars_), display.band_ is None, ax.get_ylabel()
+        (5, True, 'count')
+        >>> plt.close(fig)
         """
         mass = _check_band_coverage(band_coverage)
         self.figure_, self.ax_ = _figure_and_ax(ax, "PITHistogramDisplay.plot")
@@ -167,6 +182,28 @@ class PITHistogramDisplay:
         -------
         display : PITHistogramDisplay
             The drawn display.
+
+        Examples
+        --------
+        PIT histogram of a tiny fitted model on held-out rows:
+
+        >>> import matplotlib.pyplot as plt
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> from skquantile.plotting import PITHistogramDisplay
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X[:150], y[:150])  # rows 150 to 199 held out
+        >>> display = PITHistogramDisplay.from_estimator(
+        ...     model, X[150:], y[150:], n_bins=5
+        ... )
+        >>> len(display.bars_), display.band_ is not None
+        (5, True)
+        >>> plt.close(display.figure_)
         """
         y = np.asarray(y, dtype=np.float64)
         if y.ndim != 1:
@@ -195,6 +232,21 @@ class PITHistogramDisplay:
         -------
         display : PITHistogramDisplay
             The drawn display.
+
+        Examples
+        --------
+        U-shaped PIT values, as a too narrow forecast gives: the outer bars stand
+        above the middle one.
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import PITHistogramDisplay
+        >>> pit_values = np.random.default_rng(0).beta(0.5, 0.5, size=1000)
+        >>> display = PITHistogramDisplay.from_predictions(pit_values, n_bins=5)
+        >>> heights = [bar.get_height() for bar in display.bars_]
+        >>> len(heights), bool(heights[0] > heights[2] < heights[-1])
+        (5, True)
+        >>> plt.close(display.figure_)
         """
         pit = _check_array("pit_values", pit_values, 1, "(n_samples,)")
         bad = (pit < 0) | (pit > 1)

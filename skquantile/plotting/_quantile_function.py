@@ -99,6 +99,28 @@ class QuantileFunctionDisplay:
         -------
         display : QuantileFunctionDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        One row with its knots marked, on an axes of your own:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import QuantileFunctionDisplay
+        >>> levels = np.linspace(0.05, 0.95, 19)
+        >>> knot_levels = np.array([0.25, 0.5, 0.75])
+        >>> display = QuantileFunctionDisplay(
+        ...     levels=levels,
+        ...     quantiles=np.log(levels / (1 - levels))[None],  # shape (1, 19)
+        ...     knot_levels=knot_levels,
+        ...     knot_values=np.log(knot_levels / (1 - knot_levels))[None],
+        ...     row_labels=["x = 0"],
+        ... )
+        >>> fig, ax = plt.subplots()
+        >>> display = display.plot(ax=ax, knot_kwargs={"marker": "s"})
+        >>> len(display.lines_), len(display.knots_), display.lines_[0].get_label()
+        (1, 1, 'x = 0')
+        >>> plt.close(fig)
         """
         self.figure_, self.ax_ = _figure_and_ax(ax, "QuantileFunctionDisplay.plot")
         from matplotlib.lines import Line2D
@@ -173,6 +195,27 @@ class QuantileFunctionDisplay:
         -------
         display : QuantileFunctionDisplay
             The drawn display.
+
+        Examples
+        --------
+        Quantile functions of a tiny fitted model for three rows; the model's knot
+        levels are marked:
+
+        >>> import matplotlib.pyplot as plt
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> from skquantile.plotting import QuantileFunctionDisplay
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X[:150], y[:150])  # rows 150 to 199 held out
+        >>> display = QuantileFunctionDisplay.from_estimator(model, X[:3])
+        >>> [text.get_text() for text in display.ax_.get_legend().get_texts()]
+        ['row 0', 'row 1', 'row 2', 'knots']
+        >>> plt.close(display.figure_)
         """
         levels = _FINE_LEVELS if levels is None else levels
         levels = _check_levels("levels", levels, increasing=True)
@@ -228,6 +271,22 @@ class QuantileFunctionDisplay:
         -------
         display : QuantileFunctionDisplay
             The drawn display.
+
+        Examples
+        --------
+        Logistic quantile functions of two rows, with a scale of 1 and 2:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import QuantileFunctionDisplay
+        >>> levels = np.linspace(0.05, 0.95, 19)
+        >>> quantiles = np.log(levels / (1 - levels)) * np.array([[1.0], [2.0]])
+        >>> display = QuantileFunctionDisplay.from_predictions(
+        ...     levels, quantiles, row_labels=["scale 1", "scale 2"]
+        ... )
+        >>> [line.get_label() for line in display.lines_], display.knots_ is None
+        (['scale 1', 'scale 2'], True)
+        >>> plt.close(display.figure_)
         """
         levels = _check_levels("levels", levels, increasing=True)
         quantiles = _rows("quantiles", quantiles, "(n_rows, n_levels)", levels.size)

@@ -119,6 +119,25 @@ class ServiceLevelDisplay:
         -------
         display : ServiceLevelDisplay
             This object, with the artists stored.
+
+        Examples
+        --------
+        Exponential demand with its exact marginal stock, 95% annotated:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import ServiceLevelDisplay
+        >>> levels = np.linspace(0.5, 0.99, 50)
+        >>> display = ServiceLevelDisplay(
+        ...     levels=levels,
+        ...     stock=100 - 20 * np.log(1 - levels),
+        ...     slope=20 / (1 - levels),
+        ... )
+        >>> fig, ax = plt.subplots()
+        >>> display = display.plot(ax=ax, highlight=[0.95])
+        >>> display.ax_ is ax, display.ax2_ is ax, len(display.annotations_)
+        (True, False, 1)
+        >>> plt.close(fig)
         """
         levels = np.asarray(self.levels)
         highlight = _check_highlight(highlight, levels)
@@ -197,6 +216,29 @@ default=np.linspace(0.5, 0.99, 50)
         -------
         display : ServiceLevelDisplay
             The drawn display.
+
+        Examples
+        --------
+        The trade-off for the first row, 90% and 95% service annotated:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile import IncrementalQuantileRegressor
+        >>> from skquantile.datasets import make_heteroscedastic
+        >>> from skquantile.plotting import ServiceLevelDisplay
+        >>> X, y = make_heteroscedastic(n_samples=200, random_state=0)
+        >>> model = IncrementalQuantileRegressor(
+        ...     hidden_layer_sizes=(8,),
+        ...     max_epochs=3,
+        ...     early_stopping=False,
+        ...     random_state=0,
+        ... ).fit(X[:150], y[:150])  # rows 150 to 199 held out
+        >>> display = ServiceLevelDisplay.from_estimator(
+        ...     model, X[:1], highlight=(0.9, 0.95)
+        ... )
+        >>> len(display.annotations_), bool(np.isin([0.9, 0.95], display.levels).all())
+        (2, True)
+        >>> plt.close(display.figure_)
         """
         _one_row(X, "ServiceLevelDisplay.from_estimator")
         levels = _check_levels("levels", levels, increasing=True)
@@ -234,6 +276,21 @@ default=np.linspace(0.5, 0.99, 50)
         -------
         display : ServiceLevelDisplay
             The drawn display.
+
+        Examples
+        --------
+        Logistic demand around 50; without ``slope`` the marginal stock is estimated
+        with ``np.gradient``:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from skquantile.plotting import ServiceLevelDisplay
+        >>> levels = np.linspace(0.5, 0.99, 50)
+        >>> stock = 50 + 10 * np.log(levels / (1 - levels))
+        >>> display = ServiceLevelDisplay.from_predictions(levels, stock)
+        >>> display.slope.shape, bool(display.slope[-1] > display.slope[0])
+        ((50,), True)
+        >>> plt.close(display.figure_)
         """
         levels = _check_levels("levels", levels, increasing=True)
         stock = _check_array("stock", stock, 1, "(n_levels,)")
