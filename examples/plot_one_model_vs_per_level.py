@@ -41,18 +41,12 @@ levels = np.arange(1, 100) / 100  # 0.01, 0.02, ..., 0.99
 # %%
 # One model, every level
 # ----------------------
-# A small network (one hidden layer of 64 units) trained on the CRPS for a fixed
-# 100 epochs. Its 99 quantiles come from one fitted quantile function, so they
-# cannot cross.
+# The default estimator: a network of two hidden layers of 128 units, trained on
+# the CRPS; the defaults hold out a tenth of the rows to choose the number of
+# epochs, then refit on all of them. Its 99 quantiles come from one fitted
+# quantile function, so they cannot cross.
 
-model = IncrementalQuantileRegressor(
-    hidden_layer_sizes=(64,),
-    max_epochs=100,
-    early_stopping=False,
-    batch_size=64,
-    learning_rate=3e-3,
-    random_state=0,
-).fit(X_train, y_train)
+model = IncrementalQuantileRegressor(random_state=0).fit(X_train, y_train)
 ours = model.predict_quantile(X_test, levels)  # (n_test, 99)
 
 # %%
@@ -158,7 +152,12 @@ ax_fan.legend(fontsize="small", loc="upper center")
 # The number to compare
 # ---------------------
 # The 99-level CRPS of both models, and how much lower the single model's is
-# (a positive difference favours the single model).
+# (a positive difference favours the single model). On this data the 99
+# boosting models score slightly better, by about 0.006, about 1% of the CRPS,
+# and their 90% interval covers a little less than the single model's (0.879
+# against 0.889). What the per-level models cannot give is a distribution: on
+# every test row some of their quantiles cross, and a level they were not
+# fitted for (0.975, say) needs another fit.
 
 crps_ours = results["IncrementalQuantileRegressor"]["crps"]
 crps_hgb = results["HistGradientBoosting x 99"]["crps"]
