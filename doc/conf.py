@@ -60,6 +60,9 @@ sphinx_gallery_conf = {
     "jupyterlite": {},
     "download_all_examples": True,
     "remove_config_comments": True,
+    # Show printed output only, not the reprs of the last expression of a block
+    # (Legend and Text objects from matplotlib calls).
+    "capture_repr": (),
 }
 
 html_theme = "pydata_sphinx_theme"

@@ -54,8 +54,9 @@ model = IncrementalQuantileRegressor(
 # Conformal recalibration
 # -----------------------
 # ``FrozenEstimator`` keeps the fitted model as it is: all 1,000 rows given to
-# ``fit`` calibrate, none train. The recalibrated model has the same prediction
-# methods (``predict_quantile``, ``predict_cdf``, ``predict_interval``, ...).
+# ``fit`` calibrate, none train. The recalibrated model answers
+# ``predict_quantile``, ``predict_cdf``, ``predict_interval``, ``predict`` and
+# ``sample``, all through the recalibrated levels.
 
 recalibrated = ConformalQuantileRegressor(FrozenEstimator(model)).fit(X_cal, y_cal)
 print(f"calibration rows: {recalibrated.n_calibration_}")
@@ -77,8 +78,9 @@ axes[1].set_title("After: conformal recalibration")
 # Level calibration
 # -----------------
 # Both curves on one axes, labelled by ``name``. Before recalibration the curve
-# is too steep: low quantiles are too high and high quantiles too low. After, it
-# follows the diagonal.
+# is too flat: the observed frequency at low levels is above the level and at
+# high levels below it (the intervals are too narrow). After, it follows the
+# diagonal.
 
 levels = np.linspace(0.05, 0.95, 19)
 display = LevelCalibrationDisplay.from_estimator(

@@ -2,7 +2,7 @@
 The same code on a GPU
 ======================
 
-Every model of :mod:`skquantile` takes a ``device`` parameter (``"cpu"``,
+Both models of :mod:`skquantile` take a ``device`` parameter (``"cpu"``,
 ``"cuda"``, ``"cuda:1"``, ...): training and prediction run there, through the
 same code path, and every method still takes and returns NumPy arrays. This
 example picks the GPU when PyTorch sees one and falls back to the CPU otherwise,

@@ -4,7 +4,7 @@ Each class has ``from_estimator`` and ``from_predictions`` constructors that
 compute what to draw and call ``plot``, which draws, stores the artists and
 returns the display (with ``ax_`` and ``figure_``). matplotlib is imported only
 when drawing, so ``import skquantile.plotting`` stays light; install it with
-``pip install skquantile[plot]``.
+``pip install matplotlib``.
 
 - :class:`QuantileFanDisplay`: nested central intervals and the median against x.
 - :class:`QuantileFunctionDisplay`: q(alpha | x) against alpha, knots marked.

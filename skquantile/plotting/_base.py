@@ -21,7 +21,7 @@ def _pyplot(caller):
     except ImportError as exc:
         raise ImportError(
             f"{caller} requires matplotlib, which is not installed. Install it with "
-            "`pip install skquantile[plot]` (or `pip install matplotlib`)."
+            '`pip install matplotlib` (or `pip install -e ".[plot]"` from a clone).'
         ) from exc
     return plt
 

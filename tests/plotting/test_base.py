@@ -37,7 +37,8 @@ def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch):
     display = PITHistogramDisplay(pit_values=np.array([0.5]), n_bins=2)
     msg = (
         "PITHistogramDisplay.plot requires matplotlib, which is not installed. "
-        "Install it with `pip install skquantile[plot]` (or `pip install matplotlib`)."
+        'Install it with `pip install matplotlib` (or `pip install -e ".[plot]"` '
+        "from a clone)."
     )
     with pytest.raises(ImportError, match=re.escape(msg)):
         display.plot()
