@@ -35,25 +35,22 @@ The script prints numbers only; tests never import it.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import _environment
 import numpy as np
-import sklearn
 import torch
+from _environment import fmt
 from scipy import special, stats
 from sklearn.datasets import load_linnerud
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import RepeatedKFold, train_test_split
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
-import skquantile
 from skquantile import ConvexMultivariateQuantileRegressor, IncrementalQuantileRegressor
 from skquantile.datasets import make_multi_horizon
 from skquantile.metrics import crps_ensemble, energy_score, variogram_score
@@ -623,10 +620,6 @@ def run_dataset(name, cfg, log):
     return out, newton
 
 
-def _fmt(value, spec):
-    return "-" if value is None else format(value, spec)
-
-
 TABLE_HEADER = (
     f"{'dataset':<14} {'model':<14} {'n_test':>6} {'energy':>8} {'vario.5':>8} "
     f"{'CRPS':>8} {'corr_err':>8} {'cov90':>6} {'fit_s':>7} {'sample_s':>8}"
@@ -636,8 +629,8 @@ TABLE_HEADER = (
 def format_row(r):
     return (
         f"{r.dataset:<14} {r.model:<14} {r.n_test:>6d} {r.nrg:>8.4f} {r.vs:>8.4f} "
-        f"{r.crps:>8.4f} {_fmt(r.corr_err, '.4f'):>8} {r.cov90:>6.3f} "
-        f"{_fmt(r.fit_s, '.1f'):>7} {_fmt(r.sample_s, '.2f'):>8}"
+        f"{r.crps:>8.4f} {fmt(r.corr_err, '.4f'):>8} {r.cov90:>6.3f} "
+        f"{fmt(r.fit_s, '.1f'):>7} {fmt(r.sample_s, '.2f'):>8}"
     )
 
 
@@ -716,51 +709,8 @@ def acceptance(rows, log):
 
 
 # ------------------------------------------------------------------- the run
-def _cpu_name():
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _git(*args):
-    out = subprocess.run(
-        ["git", "--no-optional-locks", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=os.path.dirname(os.path.abspath(__file__)),
-    )
-    return out.stdout.strip()
-
-
-def _commit():
-    """The last commit, flagged when the package has uncommitted changes."""
-    try:
-        commit = _git("log", "--oneline", "-1")
-        root = _git("rev-parse", "--show-toplevel")
-        dirty = _git("status", "--porcelain", "--", os.path.join(root, "skquantile"))
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + (" (+ uncommitted changes in skquantile/)" if dirty else "")
-
-
 def environment_line():
-    load = "n/a"
-    if hasattr(os, "getloadavg"):
-        load = " ".join(f"{v:.1f}" for v in os.getloadavg())
-    omp = sorted({i["num_threads"] for i in threadpool_info()})
-    return (
-        f"python {platform.python_version()} | torch {torch.__version__} "
-        f"(intra-op threads {torch.get_num_threads()}; OpenMP/BLAS pools {omp}) | "
-        f"skquantile {skquantile.__version__} | sklearn {sklearn.__version__}\n"
-        f"CPU: {_cpu_name()}, {os.cpu_count()} logical cores, load average {load} "
-        f"| commit {_commit()}"
-    )
+    return _environment.environment_line()
 
 
 def parse_args(argv=None):

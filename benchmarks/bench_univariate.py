@@ -29,27 +29,24 @@ import argparse
 import copy
 import cProfile
 import io
-import os
-import platform
 import pstats
-import subprocess
 import sys
 import time
 import warnings
 from dataclasses import dataclass, field
 
+import _environment
 import numpy as np
-import sklearn
 import skorch
 import torch
+from _environment import fmt
 from scipy import stats
 from sklearn.datasets import load_diabetes, make_friedman1
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.model_selection import RepeatedKFold, train_test_split
 from skorch import NeuralNet
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
-import skquantile
 from skquantile import IncrementalQuantileRegressor
 from skquantile.datasets import make_heteroscedastic
 from skquantile.metrics import crps_quantile_grid
@@ -303,10 +300,6 @@ def run_dataset(name, cfg):
     return rows
 
 
-def _fmt(value, spec):
-    return "-" if value is None else format(value, spec)
-
-
 TABLE_HEADER = (
     f"{'dataset':<16} {'model':<16} {'n_test':>6} {'CRPS_grid':>10} "
     f"{'CRPS_closed':>11} {'oracle':>9} {'cov90':>6} {'width90':>9} "
@@ -317,7 +310,7 @@ TABLE_HEADER = (
 def format_row(r):
     return (
         f"{r.dataset:<16} {r.model:<16} {r.n_test:>6d} {r.crps_grid:>10.4f} "
-        f"{_fmt(r.crps_closed, '.4f'):>11} {_fmt(r.crps_oracle, '.4f'):>9} "
+        f"{fmt(r.crps_closed, '.4f'):>11} {fmt(r.crps_oracle, '.4f'):>9} "
         f"{r.coverage:>6.3f} {r.width:>9.3f} {r.crossing:>6.3f} "
         f"{r.fit_s:>8.1f} {r.predict_s:>7.2f}"
     )
@@ -571,48 +564,14 @@ def profile(est, n, d, seed):
 
 
 # ------------------------------------------------------------------- the run
-def _cpu_name():
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _commit():
-    try:
-        out = subprocess.run(
-            ["git", "log", "--oneline", "-1"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=os.path.dirname(os.path.abspath(__file__)),
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def environment_line():
     qf = "not installed"
     if RandomForestQuantileRegressor is not None:
         import quantile_forest
 
         qf = quantile_forest.__version__
-    load = "n/a"
-    if hasattr(os, "getloadavg"):
-        load = " ".join(f"{v:.1f}" for v in os.getloadavg())
-    omp = sorted({i["num_threads"] for i in threadpool_info()})
-    return (
-        f"python {platform.python_version()} | torch {torch.__version__} "
-        f"(intra-op threads {torch.get_num_threads()}; OpenMP/BLAS pools {omp}) | "
-        f"skquantile {skquantile.__version__} "
-        f"| sklearn {sklearn.__version__} | skorch {skorch.__version__} | "
-        f"quantile-forest {qf}\nCPU: {_cpu_name()}, {os.cpu_count()} logical cores, "
-        f"load average {load} | commit {_commit()}"
+    return _environment.environment_line(
+        [f"skorch {skorch.__version__}", f"quantile-forest {qf}"]
     )
 
 
