@@ -103,10 +103,12 @@ draws = model.sample(X_rows, n_samples=20_000, random_state=0)  # (3, 20000)
 median, mean = model.predict(X_rows), model.predict_mean(X_rows)
 below_zero = model.predict_cdf(X_rows, 0.0)  # (3,)
 
-fine = (np.arange(100_000) + 0.5) / 100_000  # the true mean is q's integral
+# The true quantiles on a fine grid of levels: their mean is the true mean, and
+# the share of them at or below 0 is the true P(y <= 0).
+fine = true_quantile(X_rows, (np.arange(100_000) + 0.5) / 100_000)  # (3, 100000)
 true_interval = true_quantile(X_rows, [0.05, 0.95])
-true_median, true_mean = true_quantile(X_rows, 0.5), true_quantile(X_rows, fine).mean(1)
-true_below_zero = (true_quantile(X_rows, fine) <= 0).mean(1)
+true_median, true_mean = true_quantile(X_rows, 0.5), fine.mean(axis=1)
+true_below_zero = (fine <= 0).mean(axis=1)
 
 print(" x_0         median   mean  draws      90% interval  P(y<=0)")
 for i, x0 in enumerate(X_rows[:, 0]):
